@@ -1,0 +1,129 @@
+"""Draw glyphs of a font as square RGB images, black ink on white.
+
+Glyph bitmaps come straight from FreeType through Pillow, one per item, with
+no plotting library in between.
+"""
+
+import logging
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+log = logging.getLogger(__name__)
+
+GLYPH_SIZE = 224
+# Size at which glyphs are measured before the set's common size is chosen.
+_REFERENCE_PT = 200
+_INK = (0, 0, 0, 255)
+_PAPER = (255, 255, 255)
+
+
+class GlyphFont:
+    """A font that draws items as RGBA ink on a transparent canvas."""
+
+    def __init__(self, path: str | Path):
+        self.path = str(path)
+        engine = (
+            ImageFont.Layout.RAQM
+            if ImageFont.core.HAVE_RAQM
+            else ImageFont.Layout.BASIC
+        )
+        self._engine = engine
+        self._cache: dict[int, ImageFont.FreeTypeFont] = {}
+        self.fixed_size = _bitmap_strike(self.path)
+
+    def font(self, size: int) -> ImageFont.FreeTypeFont:
+        """The font at a pixel size (the bitmap strike for bitmap-only fonts)."""
+        size = self.fixed_size or size
+        if size not in self._cache:
+            self._cache[size] = ImageFont.truetype(
+                self.path, size, layout_engine=self._engine
+            )
+        return self._cache[size]
+
+    def ink(self, text: str, size: int) -> Image.Image | None:
+        """The item's ink cropped to its bounding box, or None if it has none."""
+        font = self.font(size)
+        left, top, right, bottom = font.getbbox(text)
+        pad = 4
+        canvas = Image.new("RGBA", (right - left + 2 * pad, bottom - top + 2 * pad))
+        ImageDraw.Draw(canvas).text(
+            (pad - left, pad - top), text, font=font, fill=_INK, embedded_color=True
+        )
+        box = canvas.getchannel("A").getbbox()
+        return canvas.crop(box) if box else None
+
+
+def _bitmap_strike(path: str) -> int | None:
+    """The pixel size of a bitmap-only font (colour emoji), None if scalable."""
+    try:
+        ImageFont.truetype(path, _REFERENCE_PT)
+    except OSError:
+        # Bitmap-only fonts such as Noto Color Emoji offer a single strike.
+        for size in (109, 136, 128, 160, 72, 64, 32):
+            try:
+                ImageFont.truetype(path, size)
+            except OSError:
+                continue
+            return size
+        raise
+    return None
+
+
+def render_glyphs(
+    texts: list[str],
+    font_path: str | Path,
+    size: int = GLYPH_SIZE,
+    scale: str = "fixed",
+    margin: float = 0.1,
+) -> tuple[list[np.ndarray | None], float]:
+    """Draw each item centred on a white square.
+
+    scale="fixed" draws every item at one point size, the largest at which the
+    widest or tallest item of the set still fits inside the margin, so that
+    size differences stay visible; scale="fit" scales each item to the box.
+    Returns uint8 [size, size, 3] arrays (None where an item has no ink) and
+    the point size used for "fixed" (0.0 for "fit").
+    """
+    if scale not in ("fixed", "fit"):
+        raise ValueError(f"scale={scale!r}, expected 'fixed' or 'fit'")
+    glyph_font = GlyphFont(font_path)
+    box = size * (1 - 2 * margin)
+    reference = [glyph_font.ink(t, _REFERENCE_PT) for t in texts]
+    ref_pt = glyph_font.fixed_size or _REFERENCE_PT
+
+    common_pt = 0.0
+    if scale == "fixed":
+        extents = [max(im.size) for im in reference if im is not None]
+        common_pt = ref_pt * box / max(extents) if extents else 0.0
+
+    images: list[np.ndarray | None] = []
+    for text, ref in zip(texts, reference, strict=True):
+        if ref is None:
+            images.append(None)
+            continue
+        factor = common_pt / ref_pt if scale == "fixed" else box / max(ref.size)
+        images.append(_place(glyph_font, text, ref, factor, ref_pt, size))
+    return images, common_pt
+
+
+def _place(
+    glyph_font: GlyphFont,
+    text: str,
+    ref: Image.Image,
+    factor: float,
+    ref_pt: int,
+    size: int,
+) -> np.ndarray:
+    """Scale an item's ink by factor and centre it on a white square."""
+    if glyph_font.fixed_size:
+        shape = (max(1, round(ref.width * factor)), max(1, round(ref.height * factor)))
+        ink = ref.resize(shape, Image.Resampling.LANCZOS)
+    else:
+        # Redraw at the target size so that FreeType hints the outline there.
+        ink = glyph_font.ink(text, max(1, round(ref_pt * factor))) or ref
+    page = Image.new("RGB", (size, size), _PAPER)
+    offset = ((size - ink.width) // 2, (size - ink.height) // 2)
+    page.paste(ink, offset, mask=ink)
+    return np.asarray(page, dtype=np.uint8)
