@@ -1,0 +1,79 @@
+"""Glyph folders: write one PNG per item, and pack them into `letters.h5`."""
+
+import logging
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from PIL import Image
+
+from deeparrange import store
+from deeparrange.charsets import Item
+from deeparrange.glyphs import render_glyphs
+from deeparrange.weights import file_digest
+
+log = logging.getLogger(__name__)
+
+
+def glyph_filename(text: str) -> str:
+    """File name of an item's PNG: its code points, such as U+0041.png."""
+    return Item(text).codepoints.replace(" ", "_") + ".png"
+
+
+def write_glyph_folder(
+    texts: list[str], font_path: str | Path, folder: str | Path, scale: str
+) -> tuple[list[str], float]:
+    """Render items to folder/U+XXXX.png; return the items without ink."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    images, point_size = render_glyphs(texts, font_path, scale=scale)
+    no_ink = []
+    for text, image in zip(texts, images, strict=True):
+        if image is None:
+            no_ink.append(text)
+            continue
+        Image.fromarray(image).save(folder / glyph_filename(text), compress_level=6)
+    log.info("rendered %d glyphs (%s scale, %.1f px), %d without ink",
+             len(texts) - len(no_ink), scale, point_size, len(no_ink))
+    return no_ink, point_size
+
+
+def missing_table(lacking: list[str], no_ink: list[str]) -> pd.DataFrame:
+    """Items left out of a glyph set, with the reason, as a table."""
+    rows = [(t, "not in the font's character map") for t in lacking]
+    rows += [(t, "glyph has no ink") for t in no_ink]
+    return pd.DataFrame(
+        {
+            "codepoints": [Item(t).codepoints for t in [r[0] for r in rows]],
+            "character": [r[0] for r in rows],
+            "name": [Item(r[0]).name for r in rows],
+            "reason": [r[1] for r in rows],
+        }
+    )
+
+
+def pack_glyph_folder(
+    texts: list[str], folder: str | Path, h5_path: str | Path, attrs: dict
+) -> int:
+    """Pack the PNGs of the items that have one into h5_path; return the count."""
+    folder = Path(folder)
+    kept = [t for t in texts if (folder / glyph_filename(t)).is_file()]
+    if not kept:
+        raise ValueError(f"{folder}: holds none of the set's glyphs")
+    images = np.stack([
+        np.asarray(Image.open(folder / glyph_filename(t)).convert("RGB"))
+        for t in kept
+    ])
+    items = pd.DataFrame({
+        "label": kept,
+        "text": kept,
+        "codepoints": [Item(t).codepoints for t in kept],
+        "name": [Item(t).name for t in kept],
+    })
+    store.write_set(h5_path, images, items, attrs)
+    return len(kept)
+
+
+def font_provenance(font_path: str | Path) -> dict:
+    """Font file name and SHA-256, for the set's provenance."""
+    return {"font": Path(font_path).name, "font_sha256": file_digest(font_path, "sha256")}

@@ -1,0 +1,61 @@
+# From a set's config to letters.h5: glyphs drawn from a font, or a folder read.
+
+
+rule render_glyphs:
+    input:
+        font=lambda wc: SETS[wc.set].font,
+    output:
+        glyphs=directory("results/{set}/glyphs"),
+        missing="results/{set}/missing.csv",
+    params:
+        texts=lambda wc: SETS[wc.set].items,
+        lacking=lambda wc: SETS[wc.set].missing,
+        scale=lambda wc: SETS[wc.set].options["scale"],
+        on_missing=lambda wc: SETS[wc.set].options["missing"],
+    log:
+        "results/{set}/logs/render_glyphs.log",
+    wildcard_constraints:
+        set=GLYPH_SET_RE,
+    script:
+        "../scripts/render_glyphs.py"
+
+
+rule pack_glyphs:
+    input:
+        glyphs="results/{set}/glyphs",
+        font=lambda wc: SETS[wc.set].font,
+    output:
+        "results/{set}/letters.h5",
+    params:
+        texts=lambda wc: SETS[wc.set].items,
+        scale=lambda wc: SETS[wc.set].options["scale"],
+    log:
+        "results/{set}/logs/pack_glyphs.log",
+    wildcard_constraints:
+        set=GLYPH_SET_RE,
+    resources:
+        mem_mb=set_mem_mb,
+    script:
+        "../scripts/pack_glyphs.py"
+
+
+rule pack_folder:
+    input:
+        files=lambda wc: SETS[wc.set].files,
+    output:
+        h5="results/{set}/letters.h5",
+        skipped="results/{set}/skipped.csv",
+    params:
+        folder=lambda wc: SETS[wc.set].folder,
+        fit=lambda wc: SETS[wc.set].options["fit"],
+        background=lambda wc: SETS[wc.set].options["background"],
+    log:
+        "results/{set}/logs/pack_folder.log",
+    wildcard_constraints:
+        set=FOLDER_SET_RE,
+    resources:
+        mem_mb=set_mem_mb,
+    benchmark:
+        "results/{set}/benchmarks/pack_folder.tsv"
+    script:
+        "../scripts/pack_folder.py"
