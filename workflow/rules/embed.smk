@@ -7,6 +7,8 @@ rule download_weights:
     log:
         "resources/weights/download_weights.log",
     localrule: True
+    conda:
+        "../../envs/embed.yaml"
     script:
         "../scripts/download_weights.py"
 
@@ -34,6 +36,8 @@ rule embed_shard:
         "results/{set}/logs/embed_shard-{shard}.log",
     benchmark:
         "results/{set}/benchmarks/embed_shard-{shard}.tsv"
+    conda:
+        "../../envs/embed.yaml"
     script:
         "../scripts/embed_shard.py"
 
@@ -49,5 +53,7 @@ rule gather_embeddings:
         "results/{set}/logs/gather_embeddings.log",
     resources:
         mem_mb=set_mem_mb,
+    conda:
+        "../../envs/embed.yaml"
     script:
         "../scripts/gather_embeddings.py"

@@ -13,6 +13,8 @@ rule draw_arrangement:
         "results/{set}/logs/draw_arrangement.log",
     benchmark:
         "results/{set}/benchmarks/draw_arrangement.tsv"
+    conda:
+        "../../envs/figures.yaml"
     script:
         "../scripts/draw_arrangement.py"
 
@@ -28,6 +30,8 @@ rule draw_clusters:
         "results/{set}/figures/arrangement_clusters.png",
     log:
         "results/{set}/logs/draw_clusters.log",
+    conda:
+        "../../envs/figures.yaml"
     script:
         "../scripts/draw_clusters.py"
 
@@ -46,5 +50,7 @@ rule write_sentences:
         "results/{set}/logs/write_sentences.log",
     wildcard_constraints:
         set=GLYPH_SET_RE,
+    conda:
+        "../../envs/figures.yaml"
     script:
         "../scripts/write_sentences.py"

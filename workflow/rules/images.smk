@@ -16,6 +16,8 @@ rule render_glyphs:
         "results/{set}/logs/render_glyphs.log",
     wildcard_constraints:
         set=GLYPH_SET_RE,
+    conda:
+        "../../envs/glyphs.yaml"
     script:
         "../scripts/render_glyphs.py"
 
@@ -35,6 +37,8 @@ rule pack_glyphs:
         set=GLYPH_SET_RE,
     resources:
         mem_mb=set_mem_mb,
+    conda:
+        "../../envs/glyphs.yaml"
     script:
         "../scripts/pack_glyphs.py"
 
@@ -57,5 +61,7 @@ rule pack_folder:
         mem_mb=set_mem_mb,
     benchmark:
         "results/{set}/benchmarks/pack_folder.tsv"
+    conda:
+        "../../envs/glyphs.yaml"
     script:
         "../scripts/pack_folder.py"

@@ -11,6 +11,8 @@ rule project_embeddings:
         "results/{set}/logs/project_embeddings.log",
     resources:
         mem_mb=set_mem_mb,
+    conda:
+        "../../envs/layout.yaml"
     script:
         "../scripts/project_embeddings.py"
 
@@ -31,6 +33,8 @@ rule assign_grid:
         mem_mb=set_mem_mb,
     benchmark:
         "results/{set}/benchmarks/assign_grid.tsv"
+    conda:
+        "../../envs/layout.yaml"
     script:
         "../scripts/assign_grid.py"
 
@@ -50,5 +54,7 @@ rule cluster_embeddings:
         "results/{set}/logs/cluster_embeddings.log",
     resources:
         mem_mb=set_mem_mb,
+    conda:
+        "../../envs/layout.yaml"
     script:
         "../scripts/cluster_embeddings.py"
