@@ -140,6 +140,12 @@ def _glyph_set(name: str, spec: dict, root: Path) -> SetSpec:
 
         texts, missing = emoji_items(font), []
     else:
+        for first, last in spec.get("ranges", []):
+            if first > last:
+                raise ConfigError(
+                    f"{where}.ranges: [{first:#x}, {last:#x}] runs backwards; "
+                    "write [first, last] with first <= last"
+                )
         try:
             codepoints = charsets.select_codepoints(
                 spec.get("characters", ""),
@@ -149,12 +155,6 @@ def _glyph_set(name: str, spec: dict, root: Path) -> SetSpec:
             )
         except ValueError as error:
             raise ConfigError(f"{where}.{error}") from None
-        for first, last in spec.get("ranges", []):
-            if first > last:
-                raise ConfigError(
-                    f"{where}.ranges: [{first:#x}, {last:#x}] runs backwards; "
-                    "write [first, last] with first <= last"
-                )
         present, lacking = charsets.split_by_coverage(codepoints, font)
         texts, missing = [chr(c) for c in present], [chr(c) for c in lacking]
     if missing and spec["missing"] == "error":

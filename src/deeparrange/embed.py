@@ -155,8 +155,13 @@ def embed_range(
         if now - last_report > 10 or done == stop - start:
             rate = done / (now - began)
             eta = (stop - start - done) / rate if rate else float("nan")
-            log.info("embedded %d/%d items, %.1f items/s, %.0f s left",
-                     done, stop - start, rate, eta)
+            log.info(
+                "embedded %d/%d items, %.1f items/s, %.0f s left",
+                done,
+                stop - start,
+                rate,
+                eta,
+            )
             last_report = now
     if not np.isfinite(out).all():
         raise FloatingPointError(

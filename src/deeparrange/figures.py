@@ -139,8 +139,9 @@ def _stamp(draw: ImageDraw.ImageDraw, text: str, right: int, top: int, font) -> 
     x = right - (right_ - left_) - 2 * margin
     box = [x, top, right, top + (bottom_ - top_) + 2 * margin]
     draw.rectangle(box, outline=(200, 0, 0), width=2)
-    draw.text((x + margin - left_, top + margin - top_), text, fill=(200, 0, 0),
-              font=font)
+    draw.text(
+        (x + margin - left_, top + margin - top_), text, fill=(200, 0, 0), font=font
+    )
 
 
 def save_png(page: Image.Image, path: str | Path, metadata: dict[str, str]) -> None:
@@ -180,7 +181,9 @@ def sentences_figure(
     y = size // 2
     for cluster, lines in enumerate(blocks):
         draw.text(
-            (size, y), f"cluster {cluster}", font=label_font,
+            (size, y),
+            f"cluster {cluster}",
+            font=label_font,
             fill=cluster_colour(cluster),
         )
         y += int(line_height * 0.8)
@@ -197,9 +200,7 @@ def sentences_figure(
 
 
 def _layout():
-    return (
-        ImageFont.Layout.RAQM if ImageFont.core.HAVE_RAQM else ImageFont.Layout.BASIC
-    )
+    return ImageFont.Layout.RAQM if ImageFont.core.HAVE_RAQM else ImageFont.Layout.BASIC
 
 
 def _wrap(items: list[str], width: int) -> list[str]:

@@ -33,8 +33,13 @@ def write_glyph_folder(
             no_ink.append(text)
             continue
         Image.fromarray(image).save(folder / glyph_filename(text), compress_level=6)
-    log.info("rendered %d glyphs (%s scale, %.1f px), %d without ink",
-             len(texts) - len(no_ink), scale, point_size, len(no_ink))
+    log.info(
+        "rendered %d glyphs (%s scale, %.1f px), %d without ink",
+        len(texts) - len(no_ink),
+        scale,
+        point_size,
+        len(no_ink),
+    )
     return no_ink, point_size
 
 
@@ -60,20 +65,27 @@ def pack_glyph_folder(
     kept = [t for t in texts if (folder / glyph_filename(t)).is_file()]
     if not kept:
         raise ValueError(f"{folder}: holds none of the set's glyphs")
-    images = np.stack([
-        np.asarray(Image.open(folder / glyph_filename(t)).convert("RGB"))
-        for t in kept
-    ])
-    items = pd.DataFrame({
-        "label": kept,
-        "text": kept,
-        "codepoints": [Item(t).codepoints for t in kept],
-        "name": [Item(t).name for t in kept],
-    })
+    images = np.stack(
+        [
+            np.asarray(Image.open(folder / glyph_filename(t)).convert("RGB"))
+            for t in kept
+        ]
+    )
+    items = pd.DataFrame(
+        {
+            "label": kept,
+            "text": kept,
+            "codepoints": [Item(t).codepoints for t in kept],
+            "name": [Item(t).name for t in kept],
+        }
+    )
     store.write_set(h5_path, images, items, attrs)
     return len(kept)
 
 
 def font_provenance(font_path: str | Path) -> dict:
     """Font file name and SHA-256, for the set's provenance."""
-    return {"font": Path(font_path).name, "font_sha256": file_digest(font_path, "sha256")}
+    return {
+        "font": Path(font_path).name,
+        "font_sha256": file_digest(font_path, "sha256"),
+    }

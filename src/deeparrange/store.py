@@ -29,8 +29,9 @@ def write_set(
 ) -> None:
     """Write images [N, H, W, 3] and item labels atomically to an HDF5 file."""
     if images.ndim != 4 or images.shape[-1] != 3 or images.dtype != np.uint8:
-        raise ValueError(f"images: shape {images.shape} {images.dtype}, "
-                         "expected uint8 [N, H, W, 3]")
+        raise ValueError(
+            f"images: shape {images.shape} {images.dtype}, expected uint8 [N, H, W, 3]"
+        )
     if len(items) != len(images):
         raise ValueError(f"{len(items)} item labels for {len(images)} images")
     path = Path(path)

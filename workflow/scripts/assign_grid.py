@@ -22,15 +22,26 @@ with logged(snakemake) as log:
     log.info("total distance moved %.3f cells, mean %.3f", moved.sum(), moved.mean())
 
     row, col = np.divmod(cells, cols)
-    table = pd.DataFrame({
-        "item": items["item"], "label": items["label"], "character": items["text"],
-        "row": row, "col": col, "x": coords[:, 0], "y": coords[:, 1],
-    })
+    table = pd.DataFrame(
+        {
+            "item": items["item"],
+            "label": items["label"],
+            "character": items["text"],
+            "row": row,
+            "col": col,
+            "x": coords[:, 0],
+            "y": coords[:, 1],
+        }
+    )
     save_csv(snakemake.output.cells, table)
-    write_json(snakemake.output.meta, {
-        "method": "pca_assign",
-        "description": "PCA to 2-D, scaled to the grid, linear sum assignment "
-                       "minimising the total Euclidean distance moved",
-        "rows": rows, "cols": cols,
-        "total_distance": round(float(moved.sum()), 6),
-    })
+    write_json(
+        snakemake.output.meta,
+        {
+            "method": "pca_assign",
+            "description": "PCA to 2-D, scaled to the grid, linear sum assignment "
+            "minimising the total Euclidean distance moved",
+            "rows": rows,
+            "cols": cols,
+            "total_distance": round(float(moved.sum()), 6),
+        },
+    )

@@ -21,12 +21,30 @@ with logged(snakemake) as log:
 
     labels, inertia = kmeans_labels(embeddings, k, seed)
     sizes = np.bincount(labels, minlength=k).tolist()
-    log.info("k-means k=%d seed=%d on %s: sizes %s, inertia %.4g",
-             k, seed, embeddings.shape, sizes, inertia)
-    table = pd.DataFrame({"item": items["item"], "label": items["label"],
-                          "character": items["text"], "cluster": labels})
+    log.info(
+        "k-means k=%d seed=%d on %s: sizes %s, inertia %.4g",
+        k,
+        seed,
+        embeddings.shape,
+        sizes,
+        inertia,
+    )
+    table = pd.DataFrame(
+        {
+            "item": items["item"],
+            "label": items["label"],
+            "character": items["text"],
+            "cluster": labels,
+        }
+    )
     save_csv(snakemake.output.clusters, table)
-    write_json(snakemake.output.meta, {
-        "method": "k-means on the 2048-d embeddings (scikit-learn, n_init=10)",
-        "k": k, "seed": seed, "sizes": sizes, "inertia": float(f"{inertia:.6g}"),
-    })
+    write_json(
+        snakemake.output.meta,
+        {
+            "method": "k-means on the 2048-d embeddings (scikit-learn, n_init=10)",
+            "k": k,
+            "seed": seed,
+            "sizes": sizes,
+            "inertia": float(f"{inertia:.6g}"),
+        },
+    )

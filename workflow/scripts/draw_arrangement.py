@@ -15,11 +15,23 @@ with logged(snakemake) as log:
     rows, cols = layout["rows"], layout["cols"]
 
     image = mosaic(snakemake.input.h5, cells["row"] * cols + cells["col"], rows, cols)
-    caption = caption_for(snakemake.wildcards.set, len(cells), rows, cols, embedding,
-                          layout, source.get("font") or source.get("folder", "?"))
+    caption = caption_for(
+        snakemake.wildcards.set,
+        len(cells),
+        rows,
+        cols,
+        embedding,
+        layout,
+        source.get("font") or source.get("folder", "?"),
+    )
     page = with_caption(image, caption)
     log.info("arrangement %dx%d px, %s", page.width, page.height, caption.details)
-    save_png(page, snakemake.output[0], {
-        "Title": caption.title, "Description": caption.details,
-        "Weights": embedding.get("weights", "?"),
-    })
+    save_png(
+        page,
+        snakemake.output[0],
+        {
+            "Title": caption.title,
+            "Description": caption.details,
+            "Weights": embedding.get("weights", "?"),
+        },
+    )

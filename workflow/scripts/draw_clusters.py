@@ -23,18 +23,37 @@ with logged(snakemake) as log:
     rows, cols = layout["rows"], layout["cols"]
     labels = clusters["cluster"].to_numpy()
 
-    image = mosaic(snakemake.input.h5, cells["row"] * cols + cells["col"], rows, cols,
-                   labels=labels)
-    caption = caption_for(snakemake.wildcards.set, len(cells), rows, cols, embedding,
-                          layout, source.get("font") or source.get("folder", "?"))
+    image = mosaic(
+        snakemake.input.h5,
+        cells["row"] * cols + cells["col"],
+        rows,
+        cols,
+        labels=labels,
+    )
+    caption = caption_for(
+        snakemake.wildcards.set,
+        len(cells),
+        rows,
+        cols,
+        embedding,
+        layout,
+        source.get("font") or source.get("folder", "?"),
+    )
     caption.details += f"; k-means, k = {labels.max() + 1}"
     sizes = np.bincount(labels)
-    legend = [(cluster_colour(c), f"cluster {c} ({sizes[c]})")
-              for c in range(len(sizes))]
+    legend = [
+        (cluster_colour(c), f"cluster {c} ({sizes[c]})") for c in range(len(sizes))
+    ]
     page = with_caption(image, caption, legend)
-    log.info("cluster figure %dx%d px, %d clusters", page.width, page.height,
-             len(sizes))
-    save_png(page, snakemake.output[0], {
-        "Title": caption.title, "Description": caption.details,
-        "Weights": embedding.get("weights", "?"),
-    })
+    log.info(
+        "cluster figure %dx%d px, %d clusters", page.width, page.height, len(sizes)
+    )
+    save_png(
+        page,
+        snakemake.output[0],
+        {
+            "Title": caption.title,
+            "Description": caption.details,
+            "Weights": embedding.get("weights", "?"),
+        },
+    )

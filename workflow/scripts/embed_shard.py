@@ -3,8 +3,13 @@
 import numpy as np
 
 from deeparrange import store
-from deeparrange.embed import EMBEDDING_DIM, Weights, build_model, configure_device
-from deeparrange.embed import embed_range
+from deeparrange.embed import (
+    EMBEDDING_DIM,
+    Weights,
+    build_model,
+    configure_device,
+    embed_range,
+)
 from deeparrange.io import save_npy
 from deeparrange.provenance import write_json
 from deeparrange.rulelog import logged
@@ -25,16 +30,21 @@ with logged(snakemake) as log:
         vectors = np.zeros((0, EMBEDDING_DIM), dtype=np.float32)
     else:
         device = configure_device(params.precision, snakemake.threads)
-        log.info("device %s, precision %s, weights %s, batch %d",
-                 device.name, device.precision, weights.kind, params.batch_size)
-        model = build_model(weights)
-        vectors = embed_range(
-            snakemake.input.h5, start, stop, model, params.batch_size
+        log.info(
+            "device %s, precision %s, weights %s, batch %d",
+            device.name,
+            device.precision,
+            weights.kind,
+            params.batch_size,
         )
+        model = build_model(weights)
+        vectors = embed_range(snakemake.input.h5, start, stop, model, params.batch_size)
         info.update(device=device.name, precision=device.precision)
 
-    info.update(batch_size=params.batch_size, model="ResNet50(include_top=False, "
-                "pooling='avg')", preprocessing="keras resnet50 (caffe: BGR, "
-                "ImageNet means)")
+    info.update(
+        batch_size=params.batch_size,
+        model="ResNet50(include_top=False, pooling='avg')",
+        preprocessing="keras resnet50 (caffe: BGR, ImageNet means)",
+    )
     save_npy(snakemake.output.embeddings, vectors)
     write_json(snakemake.output.meta, info)

@@ -9,8 +9,10 @@ from deeparrange.rulelog import logged
 
 with logged(snakemake) as log:
     shards = [np.load(path) for path in snakemake.input.shards]
-    metas = [read_json(path.removesuffix(".npy") + ".json")
-             for path in snakemake.input.shards]
+    metas = [
+        read_json(path.removesuffix(".npy") + ".json")
+        for path in snakemake.input.shards
+    ]
     vectors = np.concatenate(shards)
     expected = store.count(snakemake.input.h5)
     if len(vectors) != expected:
@@ -25,8 +27,10 @@ with logged(snakemake) as log:
     info = {k: v for k, v in ran.items() if k not in ("items", "versions")}
     for meta in metas[1:]:
         if meta.get("weights_sha256") != info.get("weights_sha256"):
-            raise ValueError("shards were embedded with different weights; "
-                             "delete the embeddings folder and run again")
+            raise ValueError(
+                "shards were embedded with different weights; "
+                "delete the embeddings folder and run again"
+            )
     info.update(count=len(vectors), dim=int(vectors.shape[1]))
     log.info("gathered %d shards: %s", len(shards), vectors.shape)
     save_npy(snakemake.output.embeddings, vectors)

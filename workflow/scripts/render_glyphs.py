@@ -12,12 +12,13 @@ with logged(snakemake) as log:
 
     left_out = missing_table(params.lacking, no_ink)
     if len(left_out):
-        log.warning("left out %d items: %s", len(left_out),
-                    " ".join(left_out["codepoints"]))
+        log.warning(
+            "left out %d items: %s", len(left_out), " ".join(left_out["codepoints"])
+        )
     if no_ink and params.on_missing == "error":
         raise ValueError(
             f"font {snakemake.input.font} draws no ink for {len(no_ink)} of the "
-            f"set's characters ({' '.join(left_out['codepoints'][-len(no_ink):])});"
+            f"set's characters ({' '.join(left_out['codepoints'][-len(no_ink) :])});"
             " remove them from the set or set missing: skip"
         )
     save_csv(snakemake.output.missing, left_out)

@@ -11,8 +11,10 @@ with logged(snakemake) as log:
     clusters = pd.read_csv(snakemake.input.clusters, keep_default_na=False)
     params = snakemake.params
     sentences = pseudo_sentences(
-        clusters["character"].tolist(), clusters["cluster"].to_numpy(),
-        params.length, params.seed,
+        clusters["character"].tolist(),
+        clusters["cluster"].to_numpy(),
+        params.length,
+        params.seed,
     )
 
     text = "".join(f"cluster {i}: {''.join(s)}\n" for i, s in enumerate(sentences))
