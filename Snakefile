@@ -23,6 +23,7 @@ os.environ["PYTHONPATH"] = os.pathsep.join(
 include: "workflow/rules/common.smk"
 include: "workflow/rules/images.smk"
 include: "workflow/rules/embed.smk"
+include: "workflow/rules/vectors.smk"
 include: "workflow/rules/layout.smk"
 include: "workflow/rules/figures.smk"
 

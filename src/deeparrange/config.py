@@ -4,6 +4,7 @@ Runs when Snakemake parses the workflow, so it stays light: it reads font
 character maps and lists folders, but never imports TensorFlow.
 """
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,7 +24,7 @@ class SetSpec:
     """One image set, resolved: its kind, items, grid and clustering."""
 
     name: str
-    kind: str  # "glyphs" or "folder"
+    kind: str  # "glyphs", "folder" or "vectors"
     rows: int
     cols: int
     clusters: int
@@ -32,12 +33,16 @@ class SetSpec:
     font: str = ""
     files: list[str] = field(default_factory=list)
     folder: str = ""
+    vectors: str = ""
+    count: int = 0
     options: dict = field(default_factory=dict)
 
     @property
     def max_items(self) -> int:
         """Items the set can hold at most (folders may skip unreadable files)."""
-        return len(self.items) if self.kind == "glyphs" else len(self.files)
+        if self.kind == "glyphs":
+            return len(self.items)
+        return self.count if self.kind == "vectors" else len(self.files)
 
 
 def _format_path(error: jsonschema.ValidationError) -> str:
@@ -109,6 +114,20 @@ def _resolve_set(name: str, spec: dict, root: Path) -> SetSpec:
     where = f"sets.{name}"
     glyph_keys = {"characters", "ranges", "blocks", "categories", "emoji"}
     chosen = sorted(glyph_keys & spec.keys())
+    if "vectors" in spec:
+        if chosen:
+            raise ConfigError(
+                f"{where}: has both vectors and {', '.join(chosen)}; a vectors "
+                "set arranges the given vectors, make the glyphs a set of its own"
+            )
+        result = _vector_set(name, spec, root)
+        _check_sizes(result, spec)
+        return result
+    if "labels" in spec:
+        raise ConfigError(
+            f"{where}.labels: only a vectors set takes labels; "
+            "add vectors: or remove labels"
+        )
     if "images" in spec and chosen:
         raise ConfigError(
             f"{where}: has both images and {', '.join(chosen)}; a set is either "
@@ -136,9 +155,7 @@ def _glyph_set(name: str, spec: dict, root: Path) -> SetSpec:
     except ConfigError as error:
         raise ConfigError(f"{where}.font: {error}") from None
     if spec.get("emoji"):
-        from deeparrange.emoji import emoji_items
-
-        texts, missing = emoji_items(font), []
+        texts, missing = cached_emoji_items(font), []
     else:
         for first, last in spec.get("ranges", []):
             if first > last:
@@ -177,6 +194,36 @@ def _glyph_set(name: str, spec: dict, root: Path) -> SetSpec:
     )  # fmt: skip
 
 
+def cached_emoji_items(font: Path, cache_dir: Path | None = None) -> list[str]:
+    """The emoji a font draws as one glyph, cached on disk per font and version.
+
+    Finding them means shaping every sequence (seconds), and every Snakemake
+    job parses the workflow again, so the list is kept under .snakemake/.
+    """
+    from importlib import metadata
+
+    from deeparrange.weights import file_digest
+
+    key = "-".join(
+        [
+            file_digest(font, "sha256")[:16],
+            metadata.version("emoji"),
+            metadata.version("pillow"),
+        ]
+    )
+    cache = (cache_dir or Path(".snakemake/deeparrange")) / f"emoji-{key}.txt"
+    if cache.is_file():
+        return cache.read_text(encoding="utf-8").split("\n")
+    from deeparrange.emoji import emoji_items
+
+    texts = emoji_items(font)
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    partial = cache.with_name(cache.name + f".{os.getpid()}.partial")
+    partial.write_text("\n".join(texts), encoding="utf-8")
+    os.replace(partial, cache)
+    return texts
+
+
 def _folder_set(name: str, spec: dict, root: Path) -> SetSpec:
     from deeparrange.images import list_image_files
 
@@ -200,6 +247,82 @@ def _folder_set(name: str, spec: dict, root: Path) -> SetSpec:
         name, "folder", rows, cols, spec["clusters"], files=files,
         folder=str(folder), options=options,
     )  # fmt: skip
+
+
+def _vector_set(name: str, spec: dict, root: Path) -> SetSpec:
+    from deeparrange.vectors import vector_shape
+
+    where = f"sets.{name}"
+    path = _existing(spec["vectors"], root, f"{where}.vectors", "an .npy file")
+    try:
+        shape = vector_shape(path)
+    except (ValueError, OSError) as error:
+        raise ConfigError(
+            f"{where}.vectors: {path} is not an .npy file ({error}); "
+            "save the vectors with numpy.save"
+        ) from None
+    if len(shape) != 2 or shape[0] < 2:
+        raise ConfigError(
+            f"{where}.vectors: {path} has shape {shape}, expected [N >= 2, D]"
+        )
+    n, dim = shape
+    options = {"labels": "", "images": "", "image_files": []}
+    if "labels" in spec:
+        options["labels"] = str(
+            _existing(spec["labels"], root, f"{where}.labels", "a text file")
+        )
+    if "images" in spec:
+        images = _images_for_vectors(spec["images"], root, n, where)
+        options["images"] = str(images)
+        if images.is_dir():
+            from deeparrange.images import list_image_files
+
+            options["image_files"] = [str(p) for p in list_image_files(images)]
+    elif dim != 3:
+        raise ConfigError(
+            f"{where}: vectors of {dim} dimensions need images: to be drawn; "
+            "only 3-d vectors in [0, 1] can be drawn as coloured cells"
+        )
+    rows, cols = _grid(spec, n)
+    return SetSpec(
+        name, "vectors", rows, cols, spec["clusters"], vectors=str(path),
+        count=n, options=options,
+    )  # fmt: skip
+
+
+def _existing(value: str, root: Path, where: str, what: str) -> Path:
+    path = Path(value).expanduser()
+    path = path if path.is_absolute() else root / path
+    if not path.exists():
+        raise ConfigError(
+            f"{where}: {value!r} does not exist; give the path of "
+            f"{what} (relative paths start at the workflow)"
+        )
+    return path
+
+
+def _images_for_vectors(value: str, root: Path, n: int, where: str) -> Path:
+    path = _existing(value, root, f"{where}.images", "a folder or .h5 of images")
+    if path.is_dir():
+        from deeparrange.images import list_image_files
+
+        count = len(list_image_files(path))
+    else:
+        import h5py
+
+        try:
+            with h5py.File(path, "r") as f:
+                count = int(f["images"].shape[0])
+        except (OSError, KeyError) as error:
+            raise ConfigError(
+                f"{where}.images: {path} is not an .h5 with an images dataset ({error})"
+            ) from None
+    if count != n:
+        raise ConfigError(
+            f"{where}.images: {count} images for {n} vectors; give "
+            "one image per vector, in the same order"
+        )
+    return path
 
 
 def _grid(spec: dict, n: int) -> tuple[int, int]:

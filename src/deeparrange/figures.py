@@ -210,6 +210,8 @@ def _wrap(items: list[str], width: int) -> list[str]:
 def weights_text(embedding_meta: dict) -> tuple[str, str]:
     """How the weights read in a caption, and a warning unless ImageNet's."""
     kind = embedding_meta.get("weights")
+    if kind == "none":
+        return "given vectors, no network", ""
     if kind == "imagenet":
         return "ResNet-50 (ImageNet weights)", ""
     if kind == "random":
@@ -238,7 +240,7 @@ def caption_for(
     """The caption of a set's arrangement: what, how many, how it was made."""
     weights, warning = weights_text(embedding_meta)
     details = (
-        f"{n} items from {source} on a {rows}x{cols} grid; {weights}; "
+        f"{n} items from {Path(source).name} on a {rows}x{cols} grid; {weights}; "
         f"layout {layout_meta.get('method', '?')}"
     )
     return Caption(title=set_name, details=details, warning=warning)

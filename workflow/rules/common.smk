@@ -15,6 +15,7 @@ EMBEDDING = config["embedding"]
 WEIGHTS_FILE = f"resources/weights/{IMAGENET_FILE}"
 GLYPH_SETS = [name for name, spec in SETS.items() if spec.kind == "glyphs"]
 FOLDER_SETS = [name for name, spec in SETS.items() if spec.kind == "folder"]
+VECTOR_SETS = [name for name, spec in SETS.items() if spec.kind == "vectors"]
 
 
 def _name_pattern(names):
@@ -24,6 +25,8 @@ def _name_pattern(names):
 
 GLYPH_SET_RE = _name_pattern(GLYPH_SETS)
 FOLDER_SET_RE = _name_pattern(FOLDER_SETS)
+VECTOR_SET_RE = _name_pattern(VECTOR_SETS)
+IMAGE_SET_RE = _name_pattern(GLYPH_SETS + FOLDER_SETS)
 
 
 wildcard_constraints:
@@ -86,10 +89,23 @@ def set_mem_mb(wildcards, attempt):
     return (1000 + SETS[wildcards.set].max_items * 2048 * 4 * 6 // 2**20) * attempt
 
 
+def get_vector_inputs(wildcards):
+    spec = SETS[wildcards.set]
+    inputs = {"vectors": spec.vectors}
+    if spec.options["labels"]:
+        inputs["labels"] = spec.options["labels"]
+    if spec.options["image_files"]:
+        inputs["images"] = spec.options["image_files"]
+    elif spec.options["images"]:
+        inputs["images"] = spec.options["images"]
+    return inputs
+
+
 def get_final_outputs():
     outputs = []
     for name, spec in SETS.items():
         outputs += [
+            f"results/{name}/metrics.json",
             f"results/{name}/figures/arrangement.png",
             f"results/{name}/figures/arrangement_clusters.png",
         ]

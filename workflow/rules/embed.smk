@@ -34,6 +34,8 @@ rule embed_shard:
         runtime=embed_runtime,
     log:
         "results/{set}/logs/embed_shard-{shard}.log",
+    wildcard_constraints:
+        set=IMAGE_SET_RE,
     benchmark:
         "results/{set}/benchmarks/embed_shard-{shard}.tsv"
     conda:
@@ -51,6 +53,8 @@ rule gather_embeddings:
         meta="results/{set}/embeddings.json",
     log:
         "results/{set}/logs/gather_embeddings.log",
+    wildcard_constraints:
+        set=IMAGE_SET_RE,
     resources:
         mem_mb=set_mem_mb,
     conda:

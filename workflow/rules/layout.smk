@@ -20,13 +20,17 @@ rule project_embeddings:
 rule assign_grid:
     input:
         pca="results/{set}/pca.npy",
+        embeddings="results/{set}/embeddings.npy",
         h5="results/{set}/letters.h5",
     output:
         cells="results/{set}/grid_assignment.csv",
         meta="results/{set}/grid_assignment.json",
+        timing="results/{set}/timing/assign_grid.json",
     params:
         rows=lambda wc: SETS[wc.set].rows,
         cols=lambda wc: SETS[wc.set].cols,
+        method=config["layout"]["method"],
+        seed=config["seed"],
     log:
         "results/{set}/logs/assign_grid.log",
     resources:
@@ -58,3 +62,26 @@ rule cluster_embeddings:
         "../../envs/layout.yaml"
     script:
         "../scripts/cluster_embeddings.py"
+
+
+rule measure_layout:
+    input:
+        embeddings="results/{set}/embeddings.npy",
+        pca="results/{set}/pca.npy",
+        cells="results/{set}/grid_assignment.csv",
+        clusters="results/{set}/clusters.csv",
+        layout_meta="results/{set}/grid_assignment.json",
+        embedding_meta="results/{set}/embeddings.json",
+        timing="results/{set}/timing/assign_grid.json",
+    output:
+        "results/{set}/metrics.json",
+    params:
+        seed=config["seed"],
+    log:
+        "results/{set}/logs/measure_layout.log",
+    resources:
+        mem_mb=set_mem_mb,
+    conda:
+        "../../envs/layout.yaml"
+    script:
+        "../scripts/measure_layout.py"

@@ -1,25 +1,41 @@
-"""Assign each item of results/{set}/pca.npy one grid cell: grid_assignment.csv."""
+"""Give each item of a set one grid cell: grid_assignment.csv.
+
+The method is flas or las (sorting the embeddings) or pca_assign (the
+original: PCA coordinates assigned to cells).
+"""
+
+import time
 
 import numpy as np
 import pandas as pd
 
 from deeparrange import store
-from deeparrange.assignment import assign_to_grid, cell_centres, scale_to_grid
 from deeparrange.io import save_csv
+from deeparrange.layout import arrange
 from deeparrange.provenance import write_json
 from deeparrange.rulelog import logged
 
+DESCRIPTIONS = {
+    "pca_assign": "PCA to 2-D, scaled to the grid, linear sum assignment "
+    "minimising the total Euclidean distance moved",
+    "flas": "Fast Linear Assignment Sorting of the embeddings (Barthel et al. 2023)",
+    "las": "Linear Assignment Sorting of the embeddings (Barthel et al. 2023)",
+}
+
 with logged(snakemake) as log:
     coords = np.load(snakemake.input.pca)
+    embeddings = np.load(snakemake.input.embeddings)
     items = store.read_items(snakemake.input.h5)
-    rows, cols = snakemake.params.rows, snakemake.params.cols
-    log.info("assigning %d items to a %dx%d grid", len(coords), rows, cols)
-
-    cells = assign_to_grid(coords, rows, cols)
-    moved = np.linalg.norm(
-        scale_to_grid(coords, rows, cols) - cell_centres(rows, cols)[cells], axis=1
+    params = snakemake.params
+    rows, cols, method = params.rows, params.cols, params.method
+    log.info(
+        "arranging %d items on a %dx%d grid with %s", len(coords), rows, cols, method
     )
-    log.info("total distance moved %.3f cells, mean %.3f", moved.sum(), moved.mean())
+
+    began = time.perf_counter()
+    cells = arrange(embeddings, coords, rows, cols, method, params.seed)
+    seconds = time.perf_counter() - began
+    log.info("%s took %.2f s", method, seconds)
 
     row, col = np.divmod(cells, cols)
     table = pd.DataFrame(
@@ -37,11 +53,11 @@ with logged(snakemake) as log:
     write_json(
         snakemake.output.meta,
         {
-            "method": "pca_assign",
-            "description": "PCA to 2-D, scaled to the grid, linear sum assignment "
-            "minimising the total Euclidean distance moved",
+            "method": method,
+            "description": DESCRIPTIONS[method],
             "rows": rows,
             "cols": cols,
-            "total_distance": round(float(moved.sum()), 6),
+            "seed": params.seed,
         },
     )
+    write_json(snakemake.output.timing, {"method": method, "seconds": seconds})

@@ -22,7 +22,7 @@ with logged(snakemake) as log:
         cols,
         embedding,
         layout,
-        source.get("font") or source.get("folder", "?"),
+        source.get("font") or source.get("folder") or source.get("vectors", "?"),
     )
     page = with_caption(image, caption)
     log.info("arrangement %dx%d px, %s", page.width, page.height, caption.details)

@@ -37,7 +37,7 @@ with logged(snakemake) as log:
         cols,
         embedding,
         layout,
-        source.get("font") or source.get("folder", "?"),
+        source.get("font") or source.get("folder") or source.get("vectors", "?"),
     )
     caption.details += f"; k-means, k = {labels.max() + 1}"
     sizes = np.bincount(labels)
