@@ -1,6 +1,5 @@
 # DeepArrange: arrange glyphs and images on a grid by how ResNet-50 sees them.
 # Config, validation and the final targets; the rules live in workflow/rules/.
-import os
 import sys
 from pathlib import Path
 
@@ -12,12 +11,10 @@ min_version("9.0")
 configfile: "config/config.yaml"
 
 
-# Rule scripts import the deeparrange package from src/, on a cluster node too.
+# The workflow imports the deeparrange package from src/ while it is parsed;
+# rule scripts find it through the link workflow/scripts/deeparrange.
 ROOT = Path(workflow.basedir)
 sys.path.insert(0, str(ROOT / "src"))
-os.environ["PYTHONPATH"] = os.pathsep.join(
-    p for p in (str(ROOT / "src"), os.environ.get("PYTHONPATH")) if p
-)
 
 
 include: "workflow/rules/common.smk"
@@ -29,6 +26,6 @@ include: "workflow/rules/figures.smk"
 
 
 rule all:
+    default_target: True
     input:
         get_final_outputs(),
-    default_target: True

@@ -40,8 +40,8 @@ def _offline_help(target: Path) -> str:
         f"To work offline, download {IMAGENET_URL} on a machine with internet, "
         f"check that its MD5 is {IMAGENET_MD5}, and copy it to {target}; or set "
         "embedding.weights to the path of a Keras ResNet-50 no-top .h5 file; or, "
-        "for a smoke run whose outputs are marked as such, run with "
-        "--config weights=random (random weights, not ImageNet)."
+        "for a smoke run whose outputs are marked as such, add "
+        "--config 'embedding={weights: random}' (random weights, not ImageNet)."
     )
 
 

@@ -20,26 +20,26 @@ rule embed_shard:
     output:
         embeddings="results/{set}/embeddings/shard-{shard}.npy",
         meta="results/{set}/embeddings/shard-{shard}.json",
-    params:
-        span=get_shard_range,
-        weights=EMBEDDING["weights"],
-        seed=config["seed"],
-        batch_size=EMBEDDING["batch_size"],
-        precision=EMBEDDING["precision"],
+    log:
+        "results/{set}/logs/embed_shard-{shard}.log",
+    benchmark:
+        "results/{set}/benchmarks/embed_shard-{shard}.tsv"
+    wildcard_constraints:
+        set=IMAGE_SET_RE,
+    conda:
+        "../../envs/embed.yaml"
     threads: 4
     resources:
         gpu=EMBEDDING["gpus"],
         gpu_model=EMBEDDING["gpu_model"] or None,
         mem_mb=embed_mem_mb,
         runtime=embed_runtime,
-    log:
-        "results/{set}/logs/embed_shard-{shard}.log",
-    wildcard_constraints:
-        set=IMAGE_SET_RE,
-    benchmark:
-        "results/{set}/benchmarks/embed_shard-{shard}.tsv"
-    conda:
-        "../../envs/embed.yaml"
+    params:
+        span=get_shard_range,
+        weights=EMBEDDING["weights"],
+        seed=config["seed"],
+        batch_size=EMBEDDING["batch_size"],
+        precision=EMBEDDING["precision"],
     script:
         "../scripts/embed_shard.py"
 
@@ -55,9 +55,9 @@ rule gather_embeddings:
         "results/{set}/logs/gather_embeddings.log",
     wildcard_constraints:
         set=IMAGE_SET_RE,
-    resources:
-        mem_mb=set_mem_mb,
     conda:
         "../../envs/embed.yaml"
+    resources:
+        mem_mb=set_mem_mb,
     script:
         "../scripts/gather_embeddings.py"

@@ -43,14 +43,14 @@ rule write_sentences:
     output:
         text="results/{set}/sentences.txt",
         figure="results/{set}/figures/sentences.png",
-    params:
-        length=99,
-        seed=config["seed"],
     log:
         "results/{set}/logs/write_sentences.log",
     wildcard_constraints:
         set=GLYPH_SET_RE,
     conda:
         "../../envs/figures.yaml"
+    params:
+        length=99,
+        seed=config["seed"],
     script:
         "../scripts/write_sentences.py"

@@ -7,17 +7,17 @@ rule render_glyphs:
     output:
         glyphs=directory("results/{set}/glyphs"),
         missing="results/{set}/missing.csv",
-    params:
-        texts=lambda wc: SETS[wc.set].items,
-        lacking=lambda wc: SETS[wc.set].missing,
-        scale=lambda wc: SETS[wc.set].options["scale"],
-        on_missing=lambda wc: SETS[wc.set].options["missing"],
     log:
         "results/{set}/logs/render_glyphs.log",
     wildcard_constraints:
         set=GLYPH_SET_RE,
     conda:
         "../../envs/glyphs.yaml"
+    params:
+        texts=lambda wc: SETS[wc.set].items,
+        lacking=lambda wc: SETS[wc.set].missing,
+        scale=lambda wc: SETS[wc.set].options["scale"],
+        on_missing=lambda wc: SETS[wc.set].options["missing"],
     script:
         "../scripts/render_glyphs.py"
 
@@ -28,17 +28,17 @@ rule pack_glyphs:
         font=lambda wc: SETS[wc.set].font,
     output:
         "results/{set}/letters.h5",
-    params:
-        texts=lambda wc: SETS[wc.set].items,
-        scale=lambda wc: SETS[wc.set].options["scale"],
     log:
         "results/{set}/logs/pack_glyphs.log",
     wildcard_constraints:
         set=GLYPH_SET_RE,
-    resources:
-        mem_mb=set_mem_mb,
     conda:
         "../../envs/glyphs.yaml"
+    resources:
+        mem_mb=set_mem_mb,
+    params:
+        texts=lambda wc: SETS[wc.set].items,
+        scale=lambda wc: SETS[wc.set].options["scale"],
     script:
         "../scripts/pack_glyphs.py"
 
@@ -49,19 +49,19 @@ rule pack_folder:
     output:
         h5="results/{set}/letters.h5",
         skipped="results/{set}/skipped.csv",
+    log:
+        "results/{set}/logs/pack_folder.log",
+    benchmark:
+        "results/{set}/benchmarks/pack_folder.tsv"
+    wildcard_constraints:
+        set=FOLDER_SET_RE,
+    conda:
+        "../../envs/glyphs.yaml"
+    resources:
+        mem_mb=set_mem_mb,
     params:
         folder=lambda wc: SETS[wc.set].folder,
         fit=lambda wc: SETS[wc.set].options["fit"],
         background=lambda wc: SETS[wc.set].options["background"],
-    log:
-        "results/{set}/logs/pack_folder.log",
-    wildcard_constraints:
-        set=FOLDER_SET_RE,
-    resources:
-        mem_mb=set_mem_mb,
-    benchmark:
-        "results/{set}/benchmarks/pack_folder.tsv"
-    conda:
-        "../../envs/glyphs.yaml"
     script:
         "../scripts/pack_folder.py"

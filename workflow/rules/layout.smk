@@ -9,10 +9,10 @@ rule project_embeddings:
         meta="results/{set}/pca.json",
     log:
         "results/{set}/logs/project_embeddings.log",
-    resources:
-        mem_mb=set_mem_mb,
     conda:
         "../../envs/layout.yaml"
+    resources:
+        mem_mb=set_mem_mb,
     script:
         "../scripts/project_embeddings.py"
 
@@ -26,19 +26,19 @@ rule assign_grid:
         cells="results/{set}/grid_assignment.csv",
         meta="results/{set}/grid_assignment.json",
         timing="results/{set}/timing/assign_grid.json",
+    log:
+        "results/{set}/logs/assign_grid.log",
+    benchmark:
+        "results/{set}/benchmarks/assign_grid.tsv"
+    conda:
+        "../../envs/layout.yaml"
+    resources:
+        mem_mb=set_mem_mb,
     params:
         rows=lambda wc: SETS[wc.set].rows,
         cols=lambda wc: SETS[wc.set].cols,
         method=config["layout"]["method"],
         seed=config["seed"],
-    log:
-        "results/{set}/logs/assign_grid.log",
-    resources:
-        mem_mb=set_mem_mb,
-    benchmark:
-        "results/{set}/benchmarks/assign_grid.tsv"
-    conda:
-        "../../envs/layout.yaml"
     script:
         "../scripts/assign_grid.py"
 
@@ -50,16 +50,16 @@ rule cluster_embeddings:
     output:
         clusters="results/{set}/clusters.csv",
         meta="results/{set}/clusters.json",
+    log:
+        "results/{set}/logs/cluster_embeddings.log",
+    conda:
+        "../../envs/layout.yaml"
+    threads: 2
+    resources:
+        mem_mb=set_mem_mb,
     params:
         k=lambda wc: SETS[wc.set].clusters,
         seed=config["seed"],
-    threads: 2
-    log:
-        "results/{set}/logs/cluster_embeddings.log",
-    resources:
-        mem_mb=set_mem_mb,
-    conda:
-        "../../envs/layout.yaml"
     script:
         "../scripts/cluster_embeddings.py"
 
@@ -75,13 +75,13 @@ rule measure_layout:
         timing="results/{set}/timing/assign_grid.json",
     output:
         "results/{set}/metrics.json",
-    params:
-        seed=config["seed"],
     log:
         "results/{set}/logs/measure_layout.log",
-    resources:
-        mem_mb=set_mem_mb,
     conda:
         "../../envs/layout.yaml"
+    resources:
+        mem_mb=set_mem_mb,
+    params:
+        seed=config["seed"],
     script:
         "../scripts/measure_layout.py"

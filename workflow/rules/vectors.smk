@@ -8,15 +8,15 @@ rule import_vectors:
         h5="results/{set}/letters.h5",
         embeddings="results/{set}/embeddings.npy",
         meta="results/{set}/embeddings.json",
-    params:
-        folder=lambda wc: SETS[wc.set].options["images"],
     log:
         "results/{set}/logs/import_vectors.log",
     wildcard_constraints:
         set=VECTOR_SET_RE,
-    resources:
-        mem_mb=set_mem_mb,
     conda:
         "../../envs/glyphs.yaml"
+    resources:
+        mem_mb=set_mem_mb,
+    params:
+        folder=lambda wc: SETS[wc.set].options["images"],
     script:
         "../scripts/import_vectors.py"
