@@ -37,7 +37,8 @@ CONFIG = {
 DETERMINISTIC = [
     "embeddings.npy", "embeddings.json", "pca.npy", "pca.json",
     "grid_assignment.csv", "grid_assignment.json", "clusters.csv",
-    "clusters.json", "sentences.txt", "missing.csv",
+    "clusters.json", "sentences.txt", "missing.csv", "figures/arrangement.png",
+    "figures/arrangement_clusters.png", "figures/sentences.png",
 ]  # fmt: skip
 
 
@@ -164,6 +165,10 @@ def _set_grid(config):
     config["sets"]["letters"]["grid"] = {"rows": 3, "cols": 6}
 
 
+def _set_method(config):
+    config["layout"] = {"method": "pca_assign"}
+
+
 def _set_font(config):
     config["sets"]["arrows"]["font"] = "LiberationSerif-Regular.ttf"
 
@@ -171,7 +176,7 @@ def _set_font(config):
 EVERY_RULE = {
     "render_glyphs", "pack_glyphs", "embed_shard", "gather_embeddings",
     "project_embeddings", "assign_grid", "cluster_embeddings",
-    "draw_arrangement", "draw_clusters", "write_sentences",
+    "draw_arrangement", "draw_clusters", "write_sentences", "measure_layout",
 }  # fmt: skip
 
 
@@ -195,8 +200,21 @@ EVERY_RULE = {
             },
         ),
         (_set_font, {(rule, "arrows") for rule in EVERY_RULE}),
+        (
+            _set_method,
+            {
+                (rule, name)
+                for rule in (
+                    "assign_grid",
+                    "draw_arrangement",
+                    "draw_clusters",
+                    "measure_layout",
+                )
+                for name in ("letters", "arrows")
+            },
+        ),
     ],
-    ids=["clusters", "grid", "font"],
+    ids=["clusters", "grid", "font", "method"],
 )
 def test_a_config_change_reruns_only_what_it_touches(finished, change, expected):
     with changed_config(finished, change):
@@ -254,3 +272,112 @@ def test_weights_file_is_loaded_and_recorded(finished, tmp_path):
     assert not np.allclose(embeddings, random_run)
     caption = Image.open(out / "figures/arrangement.png").text["Description"]
     assert "weights from resnet50_notop_seed7.h5" in caption
+
+
+def test_metrics_compare_the_method_with_the_original(finished):
+    metrics = json.loads((finished / "results/letters/metrics.json").read_text())
+    assert metrics["layout"]["method"] == "flas"
+    assert metrics["items"] == 14
+    assert 0 < metrics["dpq16"]["dpq"] <= 1 and metrics["dpq16"]["exact"]
+    baseline = metrics["baseline_pca_assign"]["dpq16"]["dpq"]
+    assert 0 < baseline <= 1
+    assert metrics["embedding"]["weights"] == "random"
+    assert 0 <= metrics["cluster_agreement"] <= 1
+
+
+@pytest.fixture(scope="module")
+def colour_run(tmp_path_factory):
+    """A vectors set of random RGB colours, drawn as coloured cells."""
+    workdir = tmp_path_factory.mktemp("colours")
+    colours = np.random.default_rng(3).random((100, 3))
+    np.save(workdir / "colours.npy", colours)
+    (workdir / "names.txt").write_text("".join(f"c{i}\n" for i in range(100)))
+    config = {"sets": {"colours": {
+        "vectors": str(workdir / "colours.npy"),
+        "labels": str(workdir / "names.txt"),
+        "clusters": 4,
+    }}}  # fmt: skip
+    write_config(workdir, config)
+    snakemake(workdir)
+    return workdir, colours
+
+
+def test_colour_vectors_are_sorted_and_drawn_as_cells(colour_run):
+    workdir, colours = colour_run
+    out = workdir / "results/colours"
+    grid = pd.read_csv(out / "grid_assignment.csv")
+    assert grid["label"].tolist() == [f"c{i}" for i in range(100)]
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["embedding"] == {
+        "weights": "none",
+        "vectors_file": str(workdir / "colours.npy"),
+    }
+    flas = metrics["dpq16"]["dpq"]
+    assert flas > metrics["baseline_pca_assign"]["dpq16"]["dpq"]
+    assert flas > 0.85
+    # The centre pixel of each item's cell is the item's colour.
+    page = np.asarray(Image.open(out / "figures/arrangement.png").convert("RGB"))
+    tile = 224
+    pad = max(16, 10 * tile // 80)
+    for item in (0, 37, 99):
+        row, col = grid.loc[item, ["row", "col"]]
+        centre = page[pad + row * tile + tile // 2, pad + col * tile + tile // 2]
+        np.testing.assert_allclose(centre, colours[item] * 255, atol=1)
+
+
+def _photo_folder(root: Path) -> None:
+    """Eight readable images in nested folders, and three broken files."""
+    rng = np.random.default_rng(5)
+    for i in range(8):
+        size = (int(rng.integers(40, 120)), int(rng.integers(40, 120)))
+        colour = tuple(int(c) for c in rng.integers(0, 255, 3))
+        image = Image.new("RGB", size, colour)
+        folder = root / ("b" if i % 2 else "a")
+        folder.mkdir(parents=True, exist_ok=True)
+        image.save(folder / f"photo{i}.{'png' if i % 3 else 'jpg'}")
+    (root / "empty.jpg").write_bytes(b"")
+    (root / "notes.png").write_text("not an image")
+    whole = root / "a/photo0.jpg"
+    (root / "cut.jpg").write_bytes(whole.read_bytes()[: len(whole.read_bytes()) // 2])
+
+
+def test_image_folder_skips_broken_files_and_labels_by_path(tmp_path):
+    _photo_folder(tmp_path / "photos")
+    config = {
+        "embedding": {"weights": "random"},
+        "sets": {"photos": {"images": str(tmp_path / "photos"), "clusters": 2}},
+    }
+    write_config(tmp_path, config)
+    snakemake(tmp_path)
+
+    out = tmp_path / "results/photos"
+    skipped = pd.read_csv(out / "skipped.csv")
+    assert skipped["path"].tolist() == ["cut.jpg", "empty.jpg", "notes.png"]
+    assert skipped["reason"].str.len().min() > 5
+    grid = pd.read_csv(out / "grid_assignment.csv")
+    assert sorted(grid["label"]) == sorted(
+        f"{'b' if i % 2 else 'a'}/photo{i}.{'png' if i % 3 else 'jpg'}"
+        for i in range(8)
+    )
+    assert np.load(out / "embeddings.npy").shape == (8, 2048)
+    with h5py.File(out / "letters.h5") as f:
+        assert f["thumbnails"].shape == (8, 224, 224, 3)
+    assert not (out / "sentences.txt").exists()
+    assert (out / "figures/arrangement_clusters.png").is_file()
+
+
+def test_colour_emoji_are_drawn_in_colour(tmp_path):
+    config = {
+        "embedding": {"weights": "random"},
+        "sets": {"faces": {"font": "NotoColorEmoji.ttf", "scale": "fit",
+                           "characters": "\U0001f600\U0001f40d\U0001f34e\u2764",
+                           "clusters": 2}},
+    }  # fmt: skip
+    write_config(tmp_path, config)
+    snakemake(tmp_path, "results/faces/letters.h5")
+    with h5py.File(tmp_path / "results/faces/letters.h5") as f:
+        images = f["images"][:]
+    assert images.shape == (4, 224, 224, 3)
+    # Colour: the red and green channels differ somewhere in every emoji.
+    spread = np.abs(images[..., 0].astype(int) - images[..., 1]).max(axis=(1, 2))
+    assert (spread > 100).all()

@@ -1,37 +1,18 @@
 """Draw results/{set}/figures/arrangement.png from grid_assignment.csv."""
 
-import pandas as pd
-
-from deeparrange import store
-from deeparrange.figures import caption_for, mosaic, save_png, with_caption
-from deeparrange.provenance import read_json
+from deeparrange.figures import save_png
+from deeparrange.plates import draw_plate
 from deeparrange.rulelog import logged
 
 with logged(snakemake) as log:
-    cells = pd.read_csv(snakemake.input.cells, keep_default_na=False)
-    layout = read_json(snakemake.input.layout_meta)
-    embedding = read_json(snakemake.input.embedding_meta)
-    source = store.read_provenance(snakemake.input.h5)
-    rows, cols = layout["rows"], layout["cols"]
-
-    image = mosaic(snakemake.input.h5, cells["row"] * cols + cells["col"], rows, cols)
-    caption = caption_for(
+    page, metadata = draw_plate(
         snakemake.wildcards.set,
-        len(cells),
-        rows,
-        cols,
-        embedding,
-        layout,
-        source.get("font") or source.get("folder") or source.get("vectors", "?"),
+        snakemake.input.h5,
+        snakemake.input.cells,
+        snakemake.input.layout_meta,
+        snakemake.input.embedding_meta,
     )
-    page = with_caption(image, caption)
-    log.info("arrangement %dx%d px, %s", page.width, page.height, caption.details)
-    save_png(
-        page,
-        snakemake.output[0],
-        {
-            "Title": caption.title,
-            "Description": caption.details,
-            "Weights": embedding.get("weights", "?"),
-        },
+    log.info(
+        "arrangement %dx%d px: %s", page.width, page.height, metadata["Description"]
     )
+    save_png(page, snakemake.output[0], metadata)
