@@ -20,7 +20,7 @@ _DENSE_MAX = 8_000_000
 # of _WINDOW x _WINDOW cells, shifted by half a window between sweeps.
 _LEAF_CELLS = 256
 _WINDOW = 10
-_MAX_PASSES = 6
+_MAX_PASSES = 10
 # Stop refining once a pass gains less than this share of the cost.
 _MIN_GAIN = 1e-4
 
@@ -61,7 +61,9 @@ def assign_to_grid(
     """Cell index (row * cols + col) of each point [n, 2]: distinct int64 [n].
 
     Up to exact_max points the total distance moved is least; above, recursive
-    bisection and windowed exact re-solves come within about 0.5 % of it.
+    bisection and windowed exact re-solves stay within 1 % of it on clouds of
+    Gaussian blobs (0.2 % measured); rings and lines on grids with a few spare
+    cells can come out up to 2-3 % over.
     Raises ValueError when the grid has fewer cells than there are points.
     """
     points = np.asarray(points, dtype=np.float64)
@@ -96,7 +98,8 @@ def _assign(scaled: np.ndarray, rows: int, cols: int, exact_max: int) -> np.ndar
     if _is_small(n, rows, cols, exact_max):
         return _solve_exact(scaled, np.arange(rows * cols), cols)
     weight = None
-    if exact_max < n < rows * cols:
+    # Below 1 % spare cells, where the gaps go hardly moves the cost.
+    if n > exact_max and n < 0.99 * rows * cols:
         weight = _coarse_occupancy(scaled, rows, cols, exact_max)
     cells = _bisect(scaled, rows, cols, weight)
     _refine(scaled, cells, rows, cols)
