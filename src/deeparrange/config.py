@@ -12,7 +12,7 @@ import jsonschema
 import yaml
 
 from deeparrange import charsets
-from deeparrange.assignment import grid_shape
+from deeparrange.grid import grid_shape
 
 
 class ConfigError(ValueError):
