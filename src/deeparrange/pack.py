@@ -58,19 +58,23 @@ def missing_table(lacking: list[str], no_ink: list[str]) -> pd.DataFrame:
 
 
 def pack_glyph_folder(
-    texts: list[str], folder: str | Path, h5_path: str | Path, attrs: dict
+    texts: list[str],
+    folder: str | Path,
+    h5_path: str | Path,
+    attrs: dict,
+    chunk: int = 256,
 ) -> int:
-    """Pack the PNGs of the items that have one into h5_path; return the count."""
+    """Pack the PNGs of the items that have one into h5_path; return the count.
+
+    Images stream into the file `chunk` at a time, so memory stays bounded
+    whatever the size of the set.
+    """
     folder = Path(folder)
     kept = [t for t in texts if (folder / glyph_filename(t)).is_file()]
     if not kept:
         raise ValueError(f"{folder}: holds none of the set's glyphs")
-    images = np.stack(
-        [
-            np.asarray(Image.open(folder / glyph_filename(t)).convert("RGB"))
-            for t in kept
-        ]
-    )
+    with Image.open(folder / glyph_filename(kept[0])) as first:
+        shape = (first.height, first.width, 3)
     items = pd.DataFrame(
         {
             "label": kept,
@@ -79,8 +83,27 @@ def pack_glyph_folder(
             "name": [Item(t).name for t in kept],
         }
     )
-    store.write_set(h5_path, images, items, attrs)
+    batches = (
+        _read_pngs(folder, kept[i : i + chunk], shape)
+        for i in range(0, len(kept), chunk)
+    )
+    store.write_set_batches(h5_path, batches, items, attrs, image_shape=shape)
     return len(kept)
+
+
+def _read_pngs(folder: Path, texts: list[str], shape: tuple) -> np.ndarray:
+    """The items' PNGs as uint8 [len(texts), H, W, 3]."""
+    out = np.empty((len(texts), *shape), dtype=np.uint8)
+    for i, text in enumerate(texts):
+        with Image.open(folder / glyph_filename(text)) as image:
+            if image.size != (shape[1], shape[0]):
+                raise ValueError(
+                    f"{folder / glyph_filename(text)}: {image.width}x"
+                    f"{image.height} px, expected {shape[1]}x{shape[0]} like the "
+                    "set's other glyphs; delete the folder and render it again"
+                )
+            out[i] = np.asarray(image.convert("RGB"))
+    return out
 
 
 def font_provenance(font_path: str | Path) -> dict:
