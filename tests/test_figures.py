@@ -1,4 +1,6 @@
-"""Mosaics from tiny synthetic sets; streamed writing of letters.h5."""
+"""Mosaics from tiny synthetic sets; glyph PNGs and streamed letters.h5."""
+
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -7,7 +9,13 @@ from PIL import Image
 
 from deeparrange import store
 from deeparrange.figures import _EMPTY_CELL, cluster_colour, mosaic, tile_size
-from deeparrange.pack import glyph_filename, pack_glyph_folder
+from deeparrange.glyphs import render_glyphs
+from deeparrange.pack import (
+    _save_png,
+    glyph_filename,
+    pack_glyph_folder,
+    write_glyph_folder,
+)
 
 
 def _items(n: int) -> pd.DataFrame:
@@ -126,3 +134,20 @@ def test_pack_glyph_folder_rejects_a_glyph_of_another_size(tmp_path):
     with pytest.raises(ValueError, match="20x16 px, expected 16x16"):
         pack_glyph_folder(["A", "B"], tmp_path, tmp_path / "set.h5", {})
     assert not (tmp_path / "set.h5").exists()
+
+
+def test_glyph_folder_round_trips_grey_and_colour(tmp_path):
+    font = Path(__file__).resolve().parents[1] / "resources/fonts/DejaVuSans.ttf"
+    texts = ["A", "g", "\u2192"]
+    write_glyph_folder(texts, font, tmp_path / "glyphs", "fixed")
+    colour = np.zeros((224, 224, 3), dtype=np.uint8)
+    colour[..., 0] = 200
+    _save_png(colour, tmp_path / "glyphs" / glyph_filename("B"))
+
+    assert Image.open(tmp_path / "glyphs" / glyph_filename("A")).mode == "L"
+    assert Image.open(tmp_path / "glyphs" / glyph_filename("B")).mode == "RGB"
+    pack_glyph_folder([*texts, "B"], tmp_path / "glyphs", tmp_path / "set.h5", {})
+    drawn, _ = render_glyphs(texts, font, scale="fixed")
+    np.testing.assert_array_equal(
+        store.read_images(tmp_path / "set.h5"), np.stack([*drawn, colour])
+    )

@@ -32,7 +32,7 @@ def write_glyph_folder(
         if image is None:
             no_ink.append(text)
             continue
-        Image.fromarray(image).save(folder / glyph_filename(text), compress_level=6)
+        _save_png(image, folder / glyph_filename(text))
     log.info(
         "rendered %d glyphs (%s scale, %.1f px), %d without ink",
         len(texts) - len(no_ink),
@@ -41,6 +41,19 @@ def write_glyph_folder(
         len(no_ink),
     )
     return no_ink, point_size
+
+
+def _save_png(image: np.ndarray, path: Path) -> None:
+    """Save uint8 [H, W, 3] as PNG, one channel when it is grey (most glyphs).
+
+    A grey PNG holds a third of the data, and level 1 writes these mostly-white
+    images about twice as fast as the default level 6, for files a fifth larger.
+    """
+    grey = image[..., 0]
+    if (grey == image[..., 1]).all() and (grey == image[..., 2]).all():
+        Image.fromarray(grey).save(path, compress_level=1)
+    else:
+        Image.fromarray(image).save(path, compress_level=1)
 
 
 def missing_table(lacking: list[str], no_ink: list[str]) -> pd.DataFrame:
