@@ -19,7 +19,9 @@ def _pyplot():
     return plt
 
 
-def render_original(texts: list[str], font_path: str | Path, folder: str | Path):
+def render_original(
+    texts: list[str], font_path: str | Path, folder: str | Path
+) -> list[Path]:
     """One matplotlib figure per glyph, text in an AnnotationBbox, tight PNG."""
     plt = _pyplot()
     from matplotlib.font_manager import FontProperties
@@ -28,7 +30,7 @@ def render_original(texts: list[str], font_path: str | Path, folder: str | Path)
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     font = FontProperties(fname=str(font_path), size=120)
-    sizes = []
+    paths = []
     for i, text in enumerate(texts):
         fig, ax = plt.subplots(figsize=(2.24, 2.24), dpi=100)
         box = AnnotationBbox(
@@ -41,8 +43,8 @@ def render_original(texts: list[str], font_path: str | Path, folder: str | Path)
         path = folder / f"{i:05d}.png"
         fig.savefig(path, bbox_inches="tight")
         plt.close(fig)
-        sizes.append(path)
-    return sizes
+        paths.append(path)
+    return paths
 
 
 def embed_original(images: np.ndarray, model) -> np.ndarray:
