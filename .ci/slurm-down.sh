@@ -6,8 +6,13 @@ set -uo pipefail
 
 STATE=${DEEPARRANGE_SLURM_STATE:-/run/deeparrange-slurm}
 
-# The recorded PID may since belong to another program: check the name first.
-is() { [ "$(cat "/proc/$1/comm" 2>/dev/null)" = "$2" ]; }
+# Whether PID $1 runs program $2: the PID may since belong to another program,
+# and a zombie counts as stopped.
+is() {
+    local stat
+    stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+    [[ $stat == *"($2) "[!Z]* ]]
+}
 
 if [ ! -s "$STATE/pids" ]; then
     echo "slurm-down: nothing recorded in $STATE/pids; nothing to stop"
@@ -24,7 +29,10 @@ fi
 tac "$STATE/pids" | while read -r name pid; do
     is "$pid" "$name" || continue
     kill "$pid"
-    for _ in $(seq 100); do is "$pid" "$name" || break; sleep 0.1; done
+    for _ in $(seq 100); do
+        is "$pid" "$name" || break
+        sleep 0.1
+    done
     if is "$pid" "$name"; then
         echo "slurm-down: $name ($pid) ignored SIGTERM for 10 s; sending SIGKILL" >&2
         kill -9 "$pid"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Start a one-node Slurm 22.05 on localhost for tests (Debian 12, as root, no
-# systemd): munged, slurmctld and slurmd on 127.0.0.1, one fake GPU, no slurmdbd.
+# systemd): munged, slurmctld and slurmd on 127.0.0.1, fake GPUs, no slurmdbd.
 # The PIDs of the daemons started here go to $STATE/pids for slurm-down.sh; a
 # Slurm that already runs is used as it is and left alone.
 #
@@ -13,40 +13,56 @@ MARK="# Written by DeepArrange .ci/slurm-up.sh"
 CONF=/etc/slurm
 start_ns=$(date +%s%N)
 
-die() { echo "slurm-up: $*" >&2; exit 1; }
-
-# A PID from a pid file counts only while that process runs the expected program.
-running() {
-    local pidfile=$1 name=$2 pid
-    [ -s "$pidfile" ] || return 1
-    pid=$(<"$pidfile")
-    [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "$name" ]
+die() {
+    echo "slurm-up: $*" >&2
+    exit 1
 }
 
-remember() { echo "$1 $(<"$2")" >>"$STATE/pids"; }
+# A pid file counts only while its process runs the expected program and is
+# not a zombie.
+running() {
+    local name=$1 pidfile=$2 stat
+    [ -s "$pidfile" ] || return 1
+    stat=$(cat "/proc/$(<"$pidfile")/stat" 2>/dev/null) || return 1
+    [[ $stat == *"($name) "[!Z]* ]]
+}
 
-[ "$(id -u)" -eq 0 ] || die "must run as root (it installs packages and starts daemons)"
+# Start a daemon that forks and writes a pid file; record its PID for slurm-down.
+start() {
+    local name=$1 pidfile=$2 log=$3
+    shift 3
+    "$@" || die "$name failed; see $log"
+    for _ in $(seq 50); do
+        running "$name" "$pidfile" && break
+        sleep 0.1
+    done
+    running "$name" "$pidfile" || die "$name did not start; see $log"
+    echo "$name $(<"$pidfile")" >>"$STATE/pids"
+}
+
+[ "$(id -u)" -eq 0 ] || die "must run as root: it installs packages, starts daemons"
 mkdir -p "$STATE"
 
-if ! command -v slurmctld >/dev/null || ! command -v slurmd >/dev/null \
-    || ! command -v sbatch >/dev/null || ! command -v munged >/dev/null; then
-    command -v apt-get >/dev/null || die "apt-get not found; install Slurm 22.05 by hand"
+missing=0
+for program in slurmctld slurmd sbatch munged; do
+    command -v "$program" >/dev/null || missing=1
+done
+if [ "$missing" -eq 1 ]; then
+    command -v apt-get >/dev/null || die "no apt-get: install Slurm 22.05 by hand"
     # Without systemd, package scripts would start the daemons themselves; a
     # policy-rc.d that answers 101 stops that, so only this script starts them.
-    own_policy=0
     if [ ! -e /usr/sbin/policy-rc.d ]; then
+        trap 'rm -f /usr/sbin/policy-rc.d' EXIT
         printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
         chmod 755 /usr/sbin/policy-rc.d
-        own_policy=1
     fi
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
     apt-get install -y -qq --no-install-recommends \
         slurmctld slurmd slurm-client munge >/dev/null
-    [ "$own_policy" -eq 0 ] || rm -f /usr/sbin/policy-rc.d
 fi
 
-# munge authenticates every Slurm message; the package makes a key, but not always.
+# munge signs every Slurm message; the package makes a key, but not always.
 if [ ! -s /etc/munge/munge.key ]; then
     mkdir -p /etc/munge
     head -c 1024 /dev/urandom >/etc/munge/munge.key
@@ -54,25 +70,27 @@ if [ ! -s /etc/munge/munge.key ]; then
     chmod 400 /etc/munge/munge.key
 fi
 install -d -o munge -g munge /run/munge /var/log/munge /var/lib/munge
-if ! running /run/munge/munged.pid munged; then
-    runuser -u munge -- /usr/sbin/munged || die "munged failed; see /var/log/munge"
-    for _ in $(seq 50); do running /run/munge/munged.pid munged && break; sleep 0.1; done
-    running /run/munge/munged.pid munged || die "munged did not start"
-    remember munged /run/munge/munged.pid
-fi
+running munged /run/munge/munged.pid ||
+    start munged /run/munge/munged.pid /var/log/munge/munged.log \
+        runuser -u munge -- /usr/sbin/munged
 munge -n | unmunge >/dev/null || die "munge cannot decode its own credential"
 
-if running /run/slurmctld.pid slurmctld; then
+if running slurmctld /run/slurmctld.pid; then
     echo "slurm-up: slurmctld already runs; using it unchanged"
+    grep -qxF "$MARK" "$CONF/slurm.conf" 2>/dev/null ||
+        running slurmd /run/slurmd.pid ||
+        die "a Slurm not set up by this script runs without a local slurmd"
 else
     if [ -e "$CONF/slurm.conf" ] && ! grep -qxF "$MARK" "$CONF/slurm.conf"; then
-        die "$CONF/slurm.conf exists and was not written by this script; start that Slurm yourself or move the file away"
+        die "$CONF/slurm.conf is not this script's: start that Slurm or move it away"
     fi
     cpus=${SLURM_CPUS:-$(nproc)}
-    mem=${SLURM_MEM_MB:-$(awk '/^MemTotal/ {print int($2 / 1024 * 0.85)}' /proc/meminfo)}
+    mem_kb=$(awk '/^MemTotal/ {print $2}' /proc/meminfo)
+    mem=${SLURM_MEM_MB:-$((mem_kb * 85 / 100 / 1024))}
     gpus=${SLURM_GPUS:-1}
     install -d -o slurm -g slurm /var/lib/slurm/slurmctld /var/log/slurm
     install -d /var/lib/slurm/slurmd
+    node="NodeName=localhost NodeAddr=127.0.0.1 CPUs=$cpus RealMemory=$mem"
     cat >"$CONF/slurm.conf" <<EOF
 $MARK
 ClusterName=deeparrange-ci
@@ -108,7 +126,7 @@ ReturnToService=2
 SlurmdTimeout=60
 KillWait=5
 DefMemPerCPU=1000
-NodeName=localhost NodeAddr=127.0.0.1 CPUs=$cpus RealMemory=$mem Gres=gpu:fake:$gpus State=UNKNOWN
+$node Gres=gpu:fake:$gpus State=UNKNOWN
 PartitionName=debug Nodes=localhost Default=YES MaxTime=INFINITE State=UP
 EOF
     # slurmd drops a GPU that names no device file, and wants one file per GPU:
@@ -119,42 +137,38 @@ $MARK
 AutoDetect=off
 NodeName=localhost Name=gpu Type=fake File=$STATE/fake-gpu[0-$((gpus - 1))]
 EOF
-    # slurmd 22.05 always loads a cgroup plugin; "disabled" exists only from 23.02.
+    # slurmd 22.05 always loads a cgroup plugin; "disabled" comes only in 23.02.
     if [ "$(stat -fc %T /sys/fs/cgroup)" = cgroup2fs ]; then
-        printf '%s\nCgroupPlugin=cgroup/v2\nIgnoreSystemd=yes\n' "$MARK" >"$CONF/cgroup.conf"
+        cgroup='CgroupPlugin=cgroup/v2\nIgnoreSystemd=yes'
     else
-        printf '%s\nCgroupPlugin=cgroup/v1\n' "$MARK" >"$CONF/cgroup.conf"
+        cgroup='CgroupPlugin=cgroup/v1'
     fi
-    /usr/sbin/slurmctld || die "slurmctld failed; see /var/log/slurm/slurmctld.log"
-    for _ in $(seq 50); do running /run/slurmctld.pid slurmctld && break; sleep 0.1; done
-    running /run/slurmctld.pid slurmctld \
-        || die "slurmctld did not start; see /var/log/slurm/slurmctld.log"
-    remember slurmctld /run/slurmctld.pid
+    printf "%s\n$cgroup\n" "$MARK" >"$CONF/cgroup.conf"
+    start slurmctld /run/slurmctld.pid /var/log/slurm/slurmctld.log /usr/sbin/slurmctld
 fi
-
-if ! running /run/slurmd.pid slurmd; then
-    /usr/sbin/slurmd -N localhost || die "slurmd failed; see /var/log/slurm/slurmd.log"
-    for _ in $(seq 50); do running /run/slurmd.pid slurmd && break; sleep 0.1; done
-    running /run/slurmd.pid slurmd || die "slurmd did not start; see /var/log/slurm/slurmd.log"
-    remember slurmd /run/slurmd.pid
-fi
+running slurmd /run/slurmd.pid ||
+    start slurmd /run/slurmd.pid /var/log/slurm/slurmd.log /usr/sbin/slurmd -N localhost
 
 deadline=$(($(date +%s) + ${SLURM_UP_TIMEOUT:-60}))
 state=""
 while [ "$(date +%s)" -lt "$deadline" ]; do
-    running /run/slurmctld.pid slurmctld \
-        || die "slurmctld exited; see /var/log/slurm/slurmctld.log"
-    state=$(timeout 5 sinfo --noheader --nodes=localhost --format=%T 2>/dev/null || true)
+    running slurmctld /run/slurmctld.pid ||
+        die "slurmctld exited; see /var/log/slurm/slurmctld.log"
+    state=$(timeout 5 sinfo -h -n localhost -o %T 2>/dev/null || true)
     case $state in
         idle | mixed | allocated) break ;;
         *drain* | down* | *invalid*)
-            scontrol update NodeName=localhost State=RESUME 2>/dev/null || true ;;
+            scontrol update NodeName=localhost State=RESUME 2>/dev/null || true
+            ;;
     esac
     sleep 0.2
 done
 case $state in
     idle | mixed | allocated) ;;
-    *) sinfo --list-reasons >&2 || true
-       die "node localhost is '$state' after ${SLURM_UP_TIMEOUT:-60} s" ;;
+    *)
+        sinfo --list-reasons >&2 || true
+        die "node localhost is '$state' after ${SLURM_UP_TIMEOUT:-60} s"
+        ;;
 esac
-echo "slurm-up: node localhost $state after $((($(date +%s%N) - start_ns) / 1000000)) ms"
+took=$((($(date +%s%N) - start_ns) / 1000000))
+echo "slurm-up: node localhost $state after $took ms"
