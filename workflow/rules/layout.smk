@@ -38,6 +38,7 @@ rule assign_grid:
         rows=lambda wc: SETS[wc.set].rows,
         cols=lambda wc: SETS[wc.set].cols,
         method=config["layout"]["method"],
+        dims=config["layout"]["dims"],
         seed=config["seed"],
     script:
         "../scripts/assign_grid.py"

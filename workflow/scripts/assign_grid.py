@@ -33,7 +33,7 @@ with logged(snakemake) as log:
     )
 
     began = time.perf_counter()
-    cells = arrange(embeddings, coords, rows, cols, method, params.seed)
+    cells = arrange(embeddings, coords, rows, cols, method, params.seed, params.dims)
     seconds = time.perf_counter() - began
     log.info("%s took %.2f s", method, seconds)
 
@@ -58,6 +58,7 @@ with logged(snakemake) as log:
             "rows": rows,
             "cols": cols,
             "seed": params.seed,
+            "dims": None if method == "pca_assign" else params.dims,
         },
     )
     write_json(snakemake.output.timing, {"method": method, "seconds": seconds})
