@@ -118,7 +118,7 @@ def work_embed(way: str, args: dict) -> dict:
         embed_original(images[:1], model)
         seconds = _timed(lambda i: embed_original(images, model), args["repeats"])
         return {"seconds": seconds, "note": "model.predict per image"}
-    jit = way == "ours"
+    jit = way == "xla"
     start = time.perf_counter()
     forward = compile_forward(model, batch, jit)
     forward(np.zeros((batch, 224, 224, 3), np.float32))
@@ -336,10 +336,10 @@ def main() -> None:
     common = {"repeats": r, "h5": str(h5), "threads": opts.threads, "batch": 32}
     base = run_worker("embed", "original", {**common, "n": 20})
     base_rate = _row("embed", "original: predict per image", 20, base)
-    plain = run_worker("embed", "batched", {**common, "n": n_embed})
-    _row("embed", "batches of 32, no XLA", n_embed, plain, base_rate)
+    xla = run_worker("embed", "xla", {**common, "n": n_embed})
+    _row("embed", "batches of 32, XLA (not used)", n_embed, xla, base_rate)
     ours = run_worker("embed", "ours", {**common, "n": n_embed})
-    rate = _row("embed", "ours: batches of 32, XLA", n_embed, ours, base_rate)
+    rate = _row("embed", "ours: batches of 32, oneDNN", n_embed, ours, base_rate)
     limit = ours["gflops"] / RESNET50_GFLOP
     print(
         f"| embed | limit: sgemm {ours['gflops']:.0f} GFLOP/s / {RESNET50_GFLOP} "
