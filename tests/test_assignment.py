@@ -9,7 +9,6 @@ from deeparrange.assignment import (
     assign_to_grid,
     assignment_cost,
     cell_centres,
-    grid_shape,
     scale_to_grid,
 )
 
@@ -32,26 +31,6 @@ def _optimal_cost(points: np.ndarray, rows: int, cols: int) -> float:
 
 def _cost(points: np.ndarray, cells: np.ndarray, rows: int, cols: int) -> float:
     return assignment_cost(scale_to_grid(points, rows, cols), cells, cols)
-
-
-@pytest.mark.parametrize(
-    ("n", "expected"),
-    [
-        (1, (1, 1)),
-        (2, (1, 2)),
-        (4, (2, 2)),
-        (5, (2, 3)),
-        (10, (3, 4)),
-        (1024, (32, 32)),
-    ],
-)
-def test_grid_shape(n, expected):
-    assert grid_shape(n) == expected
-
-
-def test_grid_shape_rejects_zero_items():
-    with pytest.raises(ValueError, match="n=0"):
-        grid_shape(0)
 
 
 @pytest.mark.parametrize(

@@ -32,7 +32,7 @@ def test_defaults_are_filled_in():
 
 def test_default_grid_is_smallest_near_square():
     spec = _resolve(_config())["latin"]
-    assert (spec.rows, spec.cols) == (7, 8)
+    assert (spec.rows, spec.cols) == (6, 9)
     assert len(spec.items) == 52
 
 
@@ -78,7 +78,7 @@ def test_schema_errors_name_the_key_and_value(config, message):
         (_config(clusters=53), r"sets\.latin\.clusters: 53 is more than the set's 52"),
         (
             _config(grid={"rows": 5, "cols": 10}),
-            r"sets\.latin\.grid: 5x10 has 50 cells for 52 items; use at least 7x8",
+            r"sets\.latin\.grid: 5x10 has 50 cells for 52 items; use at least 6x9",
         ),
         (_config(font="Nope.ttf"), r"sets\.latin\.font: font 'Nope\.ttf' is neither"),
         (

@@ -6,13 +6,28 @@ Light on imports (numpy only): the workflow uses it while it is parsed.
 import numpy as np
 
 
+# Widest rows:cols a default grid may take: 3:2, a common print format.
+MAX_ASPECT = 1.5
+
+
 def grid_shape(n: int) -> tuple[int, int]:
-    """Smallest near-square (rows, cols) with rows * cols >= n, cols >= rows."""
+    """The default grid for n items: (rows, cols), rows <= cols.
+
+    Among grids no wider than MAX_ASPECT, the one with the fewest cells, so
+    the fewest holes; the squarer on a tie. 96 items get 8x12, not 10x10.
+    """
     if n < 1:
         raise ValueError(f"n={n}, expected at least one item")
     cols = int(np.ceil(np.sqrt(n)))
-    rows = int(np.ceil(n / cols))
-    return rows, cols
+    best = (int(np.ceil(n / cols)), cols)
+    for rows in range(1, best[0] + 1):
+        cols = int(np.ceil(n / rows))
+        if cols <= MAX_ASPECT * rows and (rows * cols, cols - rows) < (
+            best[0] * best[1],
+            best[1] - best[0],
+        ):
+            best = (rows, cols)
+    return best
 
 
 def scale_to_grid(points: np.ndarray, rows: int, cols: int) -> np.ndarray:
