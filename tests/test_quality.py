@@ -175,3 +175,14 @@ def test_neighbour_measures_need_touching_items():
         cluster_agreement(np.array([0, 1]), cells, 1, 3)
     with pytest.raises(ValueError, match="neighbouring cells"):
         neighbour_distance_ratio(np.array([[0.0], [1.0]]), cells, 1, 3)
+
+
+def test_sampled_pairwise_mean_is_close_and_bounded_by_the_sample():
+    # 600 items in 2,000 dimensions: all pairs of a 200-item sample, not
+    # 200 * 199 / 2 random pairs of full vectors (that once needed 128 GiB).
+    rng = np.random.default_rng(4)
+    features = rng.normal(size=(600, 2000))
+    cells = rng.permutation(625)[:600]
+    exact = neighbour_distance_ratio(features, cells, 25, 25, max_items=1000)
+    sampled = neighbour_distance_ratio(features, cells, 25, 25, max_items=200)
+    assert sampled == pytest.approx(exact, rel=0.01)

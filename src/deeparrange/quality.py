@@ -62,15 +62,16 @@ def _neighbour_pairs(cells: np.ndarray, rows: int, cols: int) -> np.ndarray:
 def _mean_pairwise_distance(
     features: np.ndarray, max_items: int, rng: np.random.Generator
 ) -> float:
-    """Mean Euclidean distance over all pairs, or over a sample of pairs."""
+    """Mean Euclidean distance over all pairs, or over the pairs of a sample.
+
+    Above max_items items, all pairs of a seeded sample of max_items items:
+    an unbiased estimate whose memory is bounded by the sample, whatever d.
+    """
     n = len(features)
     if n <= max_items:
         return float(pdist(features).mean())
-    n_pairs = max_items * (max_items - 1) // 2
-    first = rng.integers(0, n, size=n_pairs)
-    # Shift by 1..n-1 so that no pair joins an item with itself.
-    second = (first + rng.integers(1, n, size=n_pairs)) % n
-    return float(np.linalg.norm(features[first] - features[second], axis=1).mean())
+    sample = np.sort(rng.choice(n, size=max_items, replace=False))
+    return float(pdist(features[sample]).mean())
 
 
 def _neighbourhood_sums(
@@ -182,7 +183,7 @@ def neighbour_distance_ratio(
     """Mean feature distance of 4-neighbouring items over the mean pairwise one.
 
     Lower is better; about 1 for a random layout. Above max_items items the
-    pairwise mean comes from max_items * (max_items - 1) / 2 random pairs.
+    pairwise mean comes from all pairs of a seeded sample of max_items items.
     """
     features = _check_features(features)
     cells = _check_layout(len(features), cells, rows, cols)
