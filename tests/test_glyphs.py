@@ -102,3 +102,10 @@ def test_emoji_differ_from_each_other():
 def test_unknown_scale_is_refused():
     with pytest.raises(ValueError, match="scale='auto', expected 'fixed' or 'fit'"):
         render_glyphs(["A"], SERIF, scale="auto")
+
+
+def test_characters_the_layout_engine_refuses_come_back_without_ink():
+    # raqm fails on NEXT LINE and PARAGRAPH SEPARATOR; the rest still renders.
+    images, _ = render_glyphs(["A", "\u0085", "\u2029", "B"], FONTS / "DejaVuSans.ttf")
+    assert images[1] is None and images[2] is None
+    assert images[0] is not None and images[3] is not None

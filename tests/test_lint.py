@@ -29,8 +29,9 @@ def test_linter_is_clean(command):
 
 
 def test_snakemake_lint_is_clean():
-    result = _run(str(BIN / "snakemake"), "--lint", "--config",
-                  "embedding={weights: random}")
+    result = _run(
+        str(BIN / "snakemake"), "--lint", "--config", "embedding={weights: random}"
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Congratulations, your workflow is in a good condition!" in (
         result.stdout + result.stderr

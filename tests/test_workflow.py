@@ -80,7 +80,7 @@ def test_glyph_set_outputs(finished):
     assert missing["codepoints"].tolist() == ["U+2933", "U+0020"]
     assert missing["reason"].tolist() == [
         "not in the font's character map",
-        "glyph has no ink",
+        "glyph has no ink (or cannot be laid out)",
     ]
 
 
@@ -189,6 +189,7 @@ EVERY_RULE = {
                 ("cluster_embeddings", "letters"),
                 ("draw_clusters", "letters"),
                 ("write_sentences", "letters"),
+                ("measure_layout", "letters"),
             },
         ),
         (
@@ -197,6 +198,7 @@ EVERY_RULE = {
                 ("assign_grid", "letters"),
                 ("draw_arrangement", "letters"),
                 ("draw_clusters", "letters"),
+                ("measure_layout", "letters"),
             },
         ),
         (_set_font, {(rule, "arrows") for rule in EVERY_RULE}),

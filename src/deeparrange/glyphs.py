@@ -43,9 +43,17 @@ class GlyphFont:
         return self._cache[size]
 
     def ink(self, text: str, size: int) -> Image.Image | None:
-        """The item's ink cropped to its bounding box, or None if it has none."""
+        """The item's ink cropped to its bounding box, or None if it has none.
+
+        Characters that the text layout engine refuses (raqm rejects some
+        line and paragraph separators) have no drawable ink either.
+        """
         font = self.font(size)
-        left, top, right, bottom = font.getbbox(text)
+        try:
+            left, top, right, bottom = font.getbbox(text)
+        except (OSError, RuntimeError) as error:
+            log.warning("cannot lay out %r (%s): left out", text, error)
+            return None
         pad = 4
         canvas = Image.new("RGBA", (right - left + 2 * pad, bottom - top + 2 * pad))
         ImageDraw.Draw(canvas).text(

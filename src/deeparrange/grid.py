@@ -5,7 +5,6 @@ Light on imports (numpy only): the workflow uses it while it is parsed.
 
 import numpy as np
 
-
 # Widest rows:cols a default grid may take: 3:2, a common print format.
 MAX_ASPECT = 1.5
 

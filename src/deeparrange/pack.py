@@ -59,7 +59,7 @@ def _save_png(image: np.ndarray, path: Path) -> None:
 def missing_table(lacking: list[str], no_ink: list[str]) -> pd.DataFrame:
     """Items left out of a glyph set, with the reason, as a table."""
     rows = [(t, "not in the font's character map") for t in lacking]
-    rows += [(t, "glyph has no ink") for t in no_ink]
+    rows += [(t, "glyph has no ink (or cannot be laid out)") for t in no_ink]
     return pd.DataFrame(
         {
             "codepoints": [Item(t).codepoints for t in [r[0] for r in rows]],
