@@ -307,6 +307,9 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3, help="timed runs")
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--keep", help="folder for the outputs (else temporary)")
+    parser.add_argument(
+        "--render-only", action="store_true", help="only the render stage"
+    )
     opts = parser.parse_args()
     r = opts.repeats
     n_glyphs = 10_000 if opts.full else 1_000
@@ -328,6 +331,8 @@ def main() -> None:
     base_rate = _row("render", "original: matplotlib figure per glyph", 60, base)
     ours = run_worker("render", "ours", {**common, "texts": texts})
     _row("render", "ours: Pillow glyph bitmaps", n_glyphs, ours, base_rate)
+    if opts.render_only:
+        return
 
     from deeparrange.pack import pack_glyph_folder
 

@@ -11,7 +11,6 @@ from deeparrange import store
 from deeparrange.figures import _EMPTY_CELL, cluster_colour, mosaic, tile_size
 from deeparrange.glyphs import render_glyphs
 from deeparrange.pack import (
-    _save_png,
     glyph_filename,
     pack_glyph_folder,
     write_glyph_folder,
@@ -142,7 +141,7 @@ def test_glyph_folder_round_trips_grey_and_colour(tmp_path):
     write_glyph_folder(texts, font, tmp_path / "glyphs", "fixed")
     colour = np.zeros((224, 224, 3), dtype=np.uint8)
     colour[..., 0] = 200
-    _save_png(colour, tmp_path / "glyphs" / glyph_filename("B"))
+    Image.fromarray(colour).save(tmp_path / "glyphs" / glyph_filename("B"))
 
     assert Image.open(tmp_path / "glyphs" / glyph_filename("A")).mode == "L"
     assert Image.open(tmp_path / "glyphs" / glyph_filename("B")).mode == "RGB"
