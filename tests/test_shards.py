@@ -4,15 +4,12 @@ Runs the workflow locally up to results/tiny/embeddings.npy in two temporary
 working directories, with shard_size 5 (three embed jobs) and 4096 (one).
 """
 
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
-import yaml
+from workflow_runner import snakemake, write_config
 
-ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.slow
 
 LETTERS = "ABCDEFGHIJKL"
@@ -29,29 +26,8 @@ def embed(workdir: Path, shard_size: int) -> Path:
             "tiny": {"font": "LiberationSerif-Regular.ttf", "characters": LETTERS}
         },
     }
-    (workdir / "config.yaml").write_text(yaml.safe_dump(config))
-    # --directory: results/ land in workdir and config/config.yaml is not read.
-    run = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "snakemake",
-            "--snakefile",
-            str(ROOT / "Snakefile"),
-            "--directory",
-            str(workdir),
-            "--configfile",
-            str(workdir / "config.yaml"),
-            "--cores",
-            "2",
-            TARGET,
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert run.returncode == 0, run.stderr[-4000:]
+    write_config(workdir, config)
+    snakemake(workdir, TARGET)
     return workdir
 
 
