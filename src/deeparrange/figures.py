@@ -24,7 +24,9 @@ PALETTE = [
     (148, 103, 189), (140, 86, 75), (227, 119, 194), (127, 127, 127),
     (188, 189, 34), (23, 190, 207),
 ]  # fmt: skip
-_EMPTY_CELL = (244, 244, 244)
+# Cells without an item stay paper white: on a print they read as spacing,
+# where a grey block reads as a missing image.
+_EMPTY_CELL = (255, 255, 255)
 
 
 @dataclass
