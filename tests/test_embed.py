@@ -59,3 +59,27 @@ def test_xla_gives_the_plain_graphs_vectors(model, h5):
 def test_forward_is_compiled_once_per_model_and_batch(model):
     assert compile_forward(model, BATCH) is compile_forward(model, BATCH)
     assert compile_forward(model, BATCH) is not compile_forward(model, BATCH + 1)
+
+
+@pytest.mark.parametrize(
+    ("precision", "policy"), [("float32", "float32"), ("mixed", "mixed_float16")]
+)
+def test_precision_sets_the_keras_policy(model, precision, policy):
+    import keras
+
+    try:
+        device = configure_device(precision)
+        assert device.precision == policy
+        assert keras.mixed_precision.global_policy().name == policy
+        assert device.name == "CPU"  # no GPU on the test machines
+    finally:
+        keras.mixed_precision.set_global_policy("float32")
+
+
+def test_auto_precision_is_float32_without_a_gpu(model):
+    assert configure_device("auto").precision == "float32"
+
+
+def test_unknown_precision_is_named(model):
+    with pytest.raises(ValueError, match="precision='half', expected auto"):
+        configure_device("half")

@@ -3,6 +3,7 @@
 import copy
 import filecmp
 import json
+import re
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -383,3 +384,52 @@ def test_colour_emoji_are_drawn_in_colour(tmp_path):
     # Colour: the red and green channels differ somewhere in every emoji.
     spread = np.abs(images[..., 0].astype(int) - images[..., 1]).max(axis=(1, 2))
     assert (spread > 100).all()
+
+
+def _resources_of(dry_run: str, rule: str) -> str:
+    block = dry_run.split(f"rule {rule}:", 1)[1].split("\n\n", 1)[0]
+    return re.search(r"resources: (.*)", block).group(1)
+
+
+def test_embed_jobs_ask_for_the_configured_gpus(tmp_path):
+    config = copy.deepcopy(CONFIG)
+    config["embedding"].update(gpus=2, gpu_model="a100")
+    write_config(tmp_path, config)
+    out = snakemake(tmp_path, "--dry-run").stdout
+    assert "gpu=2" in _resources_of(out, "embed_shard")
+    assert "gpu_model=a100" in _resources_of(out, "embed_shard")
+    assert "gpu=" not in _resources_of(out, "cluster_embeddings")
+
+
+@pytest.mark.parametrize("source", ["h5", "folder"])
+def test_vectors_are_drawn_with_their_images(tmp_path, source):
+    rng = np.random.default_rng(6)
+    vectors = rng.normal(size=(12, 5))
+    np.save(tmp_path / "vectors.npy", vectors)
+    colours = rng.integers(0, 256, size=(12, 3), dtype=np.uint8)
+    tiles = np.broadcast_to(colours[:, None, None, :], (12, 32, 32, 3)).copy()
+    if source == "h5":
+        images = tmp_path / "images.h5"
+        with h5py.File(images, "w") as f:
+            f["images"] = tiles
+    else:
+        images = tmp_path / "images"
+        images.mkdir()
+        for i, tile in enumerate(tiles):
+            Image.fromarray(tile).save(images / f"{i:02d}.png")
+    config = {"sets": {"vecs": {
+        "vectors": str(tmp_path / "vectors.npy"), "images": str(images),
+        "clusters": 2,
+    }}}  # fmt: skip
+    write_config(tmp_path, config)
+    snakemake(tmp_path)
+
+    out = tmp_path / "results/vecs"
+    np.testing.assert_array_equal(
+        np.load(out / "embeddings.npy"), vectors.astype(np.float32)
+    )
+    with h5py.File(out / "letters.h5") as f:
+        drawn = f["images"][:, 0, 0]
+    # Folder images come back as padded thumbnails; their corner is the image.
+    np.testing.assert_array_equal(drawn, colours)
+    assert (out / "figures/arrangement.png").is_file()
