@@ -111,6 +111,36 @@ def test_write_set_batches_rejects_wrong_counts_and_leaves_no_file(
     assert list(tmp_path.iterdir()) == []
 
 
+def test_set_writer_shrinks_to_the_items_written(tmp_path):
+    images = np.random.default_rng(5).integers(0, 256, (3, 8, 8, 3), dtype=np.uint8)
+    with store.open_set(tmp_path / "set.h5", (8, 8, 3), 10, (4, 4, 3)) as writer:
+        writer.append(images[:2], images[:2, :4, :4])
+        writer.append(images[2:], images[2:, :4, :4])
+        writer.finish(_items(3), {})
+    np.testing.assert_array_equal(store.read_images(tmp_path / "set.h5"), images)
+    thumbnails = store.read_images(tmp_path / "set.h5", thumbnails=True)
+    np.testing.assert_array_equal(thumbnails, images[:, :4, :4])
+
+
+@pytest.mark.parametrize(
+    ("thumbnails", "match"),
+    [(None, "batch of \\['images'\\] for a set of"), (np.zeros((2, 8, 8, 3)), "float")],
+)
+def test_set_writer_refuses_a_batch_unlike_the_set(tmp_path, thumbnails, match):
+    images = np.zeros((2, 8, 8, 3), dtype=np.uint8)
+    with pytest.raises(ValueError, match=match):
+        with store.open_set(tmp_path / "set.h5", (8, 8, 3), 2, (8, 8, 3)) as writer:
+            writer.append(images, thumbnails)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_set_writer_left_unfinished_leaves_no_file(tmp_path):
+    with pytest.raises(RuntimeError, match="without finish"):
+        with store.open_set(tmp_path / "set.h5", (8, 8, 3), 2) as writer:
+            writer.append(np.zeros((2, 8, 8, 3), dtype=np.uint8))
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_pack_glyph_folder_streams_in_chunks(tmp_path):
     texts = ["A", "B", "C", "D", "E"]
     rng = np.random.default_rng(4)

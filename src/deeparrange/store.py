@@ -54,28 +54,101 @@ def write_set_batches(
 
     Memory holds one batch, not the set; the file appears only when complete.
     """
-    n = len(items)
-    with _partial(path) as f:
-        images = f.create_dataset(
-            "images",
-            shape=(n, *image_shape),
-            dtype=np.uint8,
-            chunks=(_CHUNK_ITEMS, *image_shape),
-            **_COMPRESSION,
-        )
-        filled = 0
+    with open_set(path, image_shape, capacity=len(items)) as writer:
         for batch in batches:
-            _check_images("images", batch)
-            if batch.shape[1:] != image_shape or filled + len(batch) > n:
+            writer.append(batch)
+        writer.finish(items, attrs)
+
+
+class SetWriter:
+    """Appends batches of images, and thumbnails if the set has them, in order.
+
+    Datasets are made for `capacity` items and shrink to the count written
+    when finished, so a caller that skips items need not know the count.
+    """
+
+    def __init__(
+        self,
+        f: h5py.File,
+        image_shape: tuple[int, int, int],
+        capacity: int,
+        thumb_shape: tuple[int, int, int] | None = None,
+    ) -> None:
+        shapes = {"images": image_shape}
+        if thumb_shape is not None:
+            shapes["thumbnails"] = thumb_shape
+        self._datasets = {
+            name: f.create_dataset(
+                name,
+                shape=(capacity, *shape),
+                dtype=np.uint8,
+                chunks=(_CHUNK_ITEMS, *shape),
+                **_COMPRESSION,
+            )
+            for name, shape in shapes.items()
+        }
+        self._file = f
+        self.capacity = capacity
+        self.count = 0
+        self.finished = False
+
+    def append(self, images: np.ndarray, thumbnails: np.ndarray | None = None) -> None:
+        """Write the next items: images uint8 [B, H, W, 3], thumbnails alike."""
+        batch = {"images": images}
+        if thumbnails is not None:
+            batch["thumbnails"] = thumbnails
+        if batch.keys() != self._datasets.keys():
+            raise ValueError(
+                f"batch of {sorted(batch)} for a set of {sorted(self._datasets)}"
+            )
+        for name, array in batch.items():
+            _check_images(name, array)
+            shape = self._datasets[name].shape[1:]
+            if (
+                array.shape[1:] != shape
+                or len(array) != len(images)
+                or self.count + len(array) > self.capacity
+            ):
                 raise ValueError(
-                    f"batch {batch.shape} at item {filled} does not fit "
-                    f"{n} images of shape {image_shape}"
+                    f"{name} batch {array.shape} at item {self.count} does not "
+                    f"fit {self.capacity} images of shape {shape}"
                 )
-            images[filled : filled + len(batch)] = batch
-            filled += len(batch)
-        if filled != n:
-            raise ValueError(f"{filled} images streamed for {n} item labels")
-        _write_items(f, items, attrs)
+        end = self.count + len(images)
+        for name, array in batch.items():
+            self._datasets[name][self.count : end] = array
+        self.count = end
+
+    def finish(self, items: pd.DataFrame, attrs: dict) -> None:
+        """Shrink the datasets to the items written; add labels and attributes."""
+        if len(items) != self.count:
+            raise ValueError(
+                f"{self.count} images streamed for {len(items)} item labels"
+            )
+        for dataset in self._datasets.values():
+            dataset.resize(self.count, axis=0)
+        _write_items(self._file, items, attrs)
+        self.finished = True
+
+
+@contextmanager
+def open_set(
+    path: str | Path,
+    image_shape: tuple[int, int, int],
+    capacity: int,
+    thumb_shape: tuple[int, int, int] | None = None,
+) -> Iterator[SetWriter]:
+    """A SetWriter on path, for at most capacity items; see SetWriter.
+
+    The file appears at path only once finish() has run without error.
+    """
+    with _partial(path) as f:
+        writer = SetWriter(f, image_shape, capacity, thumb_shape)
+        yield writer
+        if not writer.finished:
+            raise RuntimeError(
+                f"{path}: the writer closed after {writer.count} images without "
+                "finish(); call finish(items, attrs) to keep the file"
+            )
 
 
 def _check_images(name: str, images: np.ndarray) -> None:
