@@ -1,12 +1,21 @@
-"""Reading image folders: every accepted kind of file and every refused one."""
+"""Reading image folders: every accepted kind of file and every refused one,
+and streaming them into a set file with bounded memory."""
 
 import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
+import h5py
 import numpy as np
+import pandas as pd
 import pytest
 from PIL import Image
 
-from deeparrange.images import list_image_files, load_folder
+from deeparrange import store
+from deeparrange.images import FolderReader, list_image_files, load_folder, pack_folder
 
 RED = (255, 0, 0)
 BLUE = (0, 0, 255)
@@ -219,3 +228,111 @@ def test_pillow_settings_are_restored(folder):
     before = Image.MAX_IMAGE_PIXELS
     load_folder(folder, size=8, thumb_size=8, max_pixels=MAX_PIXELS)
     assert Image.MAX_IMAGE_PIXELS == before
+
+
+def test_reader_restores_pillow_settings_between_batches(folder):
+    before = Image.MAX_IMAGE_PIXELS
+    reader = FolderReader(folder, size=8, thumb_size=8, max_pixels=10, batch_size=2)
+    with pytest.raises(ValueError, match="none of its 15 image files"):
+        for _ in reader:
+            assert Image.MAX_IMAGE_PIXELS == before
+
+
+def _read_h5(path):
+    """Every dataset with its layout, and the file's attributes."""
+    datasets = {}
+    with h5py.File(path, "r") as f:
+        for name, ds in f.items():
+            layout = (
+                ds.dtype,
+                ds.shape,
+                ds.chunks,
+                ds.compression,
+                ds.compression_opts,
+            )
+            datasets[name] = (layout, ds[()])
+        return datasets, dict(f.attrs)
+
+
+@pytest.mark.parametrize("batch_size", [1, 2, 256])
+def test_streamed_set_equals_the_set_written_whole(folder, tmp_path, batch_size):
+    # Batches of 2 include one of two skipped files, which yields nothing.
+    options = {"size": 32, "thumb_size": 24, "max_pixels": MAX_PIXELS}
+    attrs = {"set": "photos", "kind": "folder", "fit": "pad"}
+    whole = load_folder(folder, **options)
+    items = pd.DataFrame(
+        {"label": whole.labels, "text": "", "codepoints": "", "name": whole.labels}
+    )
+    store.write_set(
+        tmp_path / "whole.h5", whole.images, items, attrs, thumbnails=whole.thumbnails
+    )
+
+    reader = FolderReader(folder, batch_size=batch_size, **options)
+    count = pack_folder(reader, tmp_path / "streamed.h5", attrs)
+    assert count == len(GOOD)
+    pd.testing.assert_frame_equal(reader.skipped_table(), whole.skipped)
+    expected, expected_attrs = _read_h5(tmp_path / "whole.h5")
+    streamed, streamed_attrs = _read_h5(tmp_path / "streamed.h5")
+    assert streamed_attrs == expected_attrs
+    assert streamed.keys() == expected.keys() >= {"images", "thumbnails", "label"}
+    for name, (layout, values) in expected.items():
+        assert streamed[name][0] == layout, name
+        np.testing.assert_array_equal(streamed[name][1], values, err_msg=name)
+
+
+def test_pack_folder_leaves_no_file_when_nothing_is_readable(tmp_path):
+    (tmp_path / "photos").mkdir()
+    (tmp_path / "photos/empty.png").touch()
+    (tmp_path / "photos/text.jpg").write_text("hello\n")
+    with pytest.raises(ValueError, match="none of its 2 image files"):
+        pack_folder(FolderReader(tmp_path / "photos"), tmp_path / "set.h5", {})
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["photos"]
+
+
+_PEAK_SCRIPT = """
+import json, sys, tracemalloc
+from deeparrange.images import FolderReader, load_folder, pack_folder
+
+way, folder, out = sys.argv[1:]
+options = {"size": 64, "thumb_size": 64}
+tracemalloc.start()
+if way == "stream":
+    pack_folder(FolderReader(folder, batch_size=4, **options), out, {})
+else:
+    load_folder(folder, **options)
+print(json.dumps(tracemalloc.get_traced_memory()[1]))
+"""
+
+
+def _peak_traced_bytes(way, folder, out):
+    """Peak memory traced while a fresh interpreter reads folder one way."""
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1] / "src")}
+    done = subprocess.run(
+        [sys.executable, "-c", _PEAK_SCRIPT, way, str(folder), str(out)],
+        env=env, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return json.loads(done.stdout)
+
+
+def test_streaming_memory_does_not_grow_with_the_folder(tmp_path):
+    rng = np.random.default_rng(5)
+    n = 24
+    for count in (n, 4 * n):
+        root = tmp_path / f"photos{count}"
+        root.mkdir()
+        for i in range(count):
+            pixels = rng.integers(0, 256, (60, 80, 3), dtype=np.uint8)
+            Image.fromarray(pixels).save(root / f"{i:03d}.png")
+
+    peaks = {
+        way: [
+            _peak_traced_bytes(way, tmp_path / f"photos{k}", tmp_path / f"{way}{k}.h5")
+            for k in (n, 4 * n)
+        ]
+        for way in ("stream", "whole")
+    }
+    # 64 px images and thumbnails are 24 KB an item; the whole set 4x bigger
+    # shows the measure sees them, streaming holds 4 at a time.
+    assert peaks["whole"][1] / peaks["whole"][0] > 2.5, peaks
+    assert peaks["stream"][1] / peaks["stream"][0] < 1.3, peaks
+    assert peaks["stream"][1] < peaks["whole"][0], peaks

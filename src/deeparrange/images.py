@@ -1,7 +1,8 @@
 """Read a folder of image files into square RGB arrays for the network.
 
-Reads every image file under a folder, one at a time; returns network inputs,
-display thumbnails, labels (relative paths) and the files it had to skip.
+Reads every image file under a folder, one at a time, in batches: network
+inputs, display thumbnails, labels (relative paths) and the files it had to
+skip. pack_folder streams them into a letters.h5 with bounded memory.
 """
 
 import logging
@@ -16,6 +17,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from PIL import Image, ImageFile, ImageOps
+
+from deeparrange import store
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +43,9 @@ _DECODE_ERRORS = (
     Image.DecompressionBombError,
     Image.DecompressionBombWarning,
 )
+# Files read per batch: 77 MB of images and thumbnails at 224 px.
+BATCH_SIZE = 256
+PROGRESS_SECONDS = 30
 
 
 @dataclass
@@ -50,6 +56,15 @@ class FolderSet:
     thumbnails: np.ndarray  # uint8 [N, thumb, thumb, 3], whole image, contained
     labels: list[str]  # relative POSIX paths
     skipped: pd.DataFrame  # columns path, reason
+
+
+@dataclass
+class FolderBatch:
+    """The readable files of a run of consecutive files, in file order."""
+
+    images: np.ndarray  # uint8 [B, size, size, 3]
+    thumbnails: np.ndarray  # uint8 [B, thumb, thumb, 3]
+    labels: list[str]  # relative POSIX paths
 
 
 class UnreadableImageError(Exception):
@@ -74,6 +89,122 @@ def list_image_files(root: str | Path) -> list[Path]:
     return sorted(found, key=lambda p: p.relative_to(root).as_posix())
 
 
+class FolderReader:
+    """The images under root, fitted into size x size RGB squares, in batches.
+
+    fit="pad" keeps the whole image and pads it with the background colour;
+    fit="crop" fills the square and crops the longer side around the centre.
+    Thumbnails always keep the whole image. Iterating reads batch_size files
+    at a time and yields a FolderBatch of those it could read; the others go
+    to `skipped` as (path, reason). max_pixels caps width x height.
+    """
+
+    def __init__(
+        self,
+        root: str | Path,
+        size: int = 224,
+        fit: str = "pad",
+        background: tuple[int, int, int] = (255, 255, 255),
+        thumb_size: int = 224,
+        max_pixels: int = MAX_PIXELS,
+        batch_size: int = BATCH_SIZE,
+    ) -> None:
+        if fit not in FITS:
+            raise ValueError(f"fit={fit!r}, expected one of {FITS}")
+        counts = (
+            ("size", size),
+            ("thumb_size", thumb_size),
+            ("max_pixels", max_pixels),
+        )
+        for name, value in counts:
+            if value < 1:
+                raise ValueError(f"{name}={value}, expected a positive pixel count")
+        if batch_size < 1:
+            raise ValueError(f"batch_size={batch_size}, expected a positive count")
+        background = tuple(int(c) for c in background)
+        if len(background) != 3 or not all(0 <= c <= 255 for c in background):
+            raise ValueError(f"background={background}, expected three values 0-255")
+        self.root = Path(root)
+        self.paths = list_image_files(self.root)
+        if not self.paths:
+            raise ValueError(
+                f"image folder {str(self.root)!r} holds no image files (extensions "
+                f"{', '.join(IMAGE_EXTENSIONS)}); point the set at a folder of images"
+            )
+        self.size, self.fit, self.background = size, fit, background
+        self.thumb_size, self.max_pixels = thumb_size, max_pixels
+        self.batch_size = batch_size
+        self.skipped: list[tuple[str, str]] = []
+
+    @property
+    def image_shape(self) -> tuple[int, int, int]:
+        return (self.size, self.size, 3)
+
+    @property
+    def thumb_shape(self) -> tuple[int, int, int]:
+        return (self.thumb_size, self.thumb_size, 3)
+
+    def skipped_table(self) -> pd.DataFrame:
+        """The files left out so far, with columns path, reason."""
+        return pd.DataFrame(self.skipped, columns=["path", "reason"])
+
+    def __iter__(self) -> Iterator[FolderBatch]:
+        self.skipped = []
+        start = last_report = time.perf_counter()
+        read = 0
+        for first in range(0, len(self.paths), self.batch_size):
+            # Pillow's limits are process-wide: hold them only while reading.
+            with _strict_decoding(self.max_pixels):
+                batch = self._read(self.paths[first : first + self.batch_size])
+            read += len(batch.labels)
+            if time.perf_counter() - last_report > PROGRESS_SECONDS:
+                last_report = time.perf_counter()
+                done = min(first + self.batch_size, len(self.paths))
+                log.info("read %d of %d image files", done, len(self.paths))
+            if batch.labels:
+                yield batch
+        elapsed = time.perf_counter() - start
+
+        log.info(
+            "read %d of %d image files under %s in %.1f s (%.1f images/s), skipped %d",
+            read,
+            len(self.paths),
+            self.root,
+            elapsed,
+            len(self.paths) / elapsed if elapsed else 0.0,
+            len(self.skipped),
+        )
+        for label, reason in self.skipped:
+            log.warning("skipped %s: %s", label, reason)
+        if not read:
+            first = "; ".join(f"{p}: {r}" for p, r in self.skipped[:3])
+            raise ValueError(
+                f"image folder {str(self.root)!r}: none of its {len(self.paths)} "
+                f"image files could be read ({first}); replace or remove the "
+                "broken files"
+            )
+
+    def _read(self, paths: list[Path]) -> FolderBatch:
+        """The readable files among paths; the others are added to skipped."""
+        images = np.empty((len(paths), *self.image_shape), dtype=np.uint8)
+        thumbnails = np.empty((len(paths), *self.thumb_shape), dtype=np.uint8)
+        labels = []
+        target = max(self.size, self.thumb_size)
+        for path in paths:
+            label = path.relative_to(self.root).as_posix()
+            try:
+                rgb = _read_rgb(path, self.background, target)
+            except UnreadableImageError as err:
+                self.skipped.append((label, err.args[0]))
+                continue
+            i = len(labels)
+            images[i] = _fit_square(rgb, self.size, self.fit, self.background)
+            thumbnails[i] = _fit_square(rgb, self.thumb_size, "pad", self.background)
+            labels.append(label)
+        n = len(labels)
+        return FolderBatch(images[:n], thumbnails[:n], labels)
+
+
 def load_folder(
     root: str | Path,
     size: int = 224,
@@ -82,68 +213,40 @@ def load_folder(
     thumb_size: int = 224,
     max_pixels: int = MAX_PIXELS,
 ) -> FolderSet:
-    """Read every image under root, fitted into size x size RGB squares.
+    """Every image under root at once, read as FolderReader reads them.
 
-    fit="pad" keeps the whole image and pads it with the background colour;
-    fit="crop" fills the square and crops the longer side around the centre.
-    Thumbnails always keep the whole image. Files that cannot be read are
-    listed in `skipped` with the reason; max_pixels caps width x height.
+    Holds the whole set in memory, about 300 KB an image at 224 px: for small
+    folders and tests. The workflow streams with pack_folder instead.
     """
-    if fit not in FITS:
-        raise ValueError(f"fit={fit!r}, expected one of {FITS}")
-    counts = (("size", size), ("thumb_size", thumb_size), ("max_pixels", max_pixels))
-    for name, value in counts:
-        if value < 1:
-            raise ValueError(f"{name}={value}, expected a positive pixel count")
-    background = tuple(int(c) for c in background)
-    if len(background) != 3 or not all(0 <= c <= 255 for c in background):
-        raise ValueError(f"background={background}, expected three values 0-255")
-    root = Path(root)
-    paths = list_image_files(root)
-    if not paths:
-        raise ValueError(
-            f"image folder {str(root)!r} holds no image files (extensions "
-            f"{', '.join(IMAGE_EXTENSIONS)}); point the set at a folder of images"
-        )
-
-    start = time.perf_counter()
-    images, thumbnails, labels, skipped = [], [], [], []
-    with _strict_decoding(max_pixels):
-        for path in paths:
-            label = path.relative_to(root).as_posix()
-            try:
-                rgb = _read_rgb(path, background, max(size, thumb_size))
-            except UnreadableImageError as err:
-                skipped.append((label, err.args[0]))
-                continue
-            images.append(_fit_square(rgb, size, fit, background))
-            thumbnails.append(_fit_square(rgb, thumb_size, "pad", background))
-            labels.append(label)
-    elapsed = time.perf_counter() - start
-
-    log.info(
-        "read %d of %d image files under %s in %.1f s (%.1f images/s), skipped %d",
-        len(labels),
-        len(paths),
-        root,
-        elapsed,
-        len(paths) / elapsed if elapsed else 0.0,
-        len(skipped),
-    )
-    for label, reason in skipped:
-        log.warning("skipped %s: %s", label, reason)
-    if not labels:
-        first = "; ".join(f"{p}: {r}" for p, r in skipped[:3])
-        raise ValueError(
-            f"image folder {str(root)!r}: none of its {len(paths)} image files "
-            f"could be read ({first}); replace or remove the broken files"
-        )
+    reader = FolderReader(root, size, fit, background, thumb_size, max_pixels)
+    batches = list(reader)
     return FolderSet(
-        images=np.stack(images),
-        thumbnails=np.stack(thumbnails),
-        labels=labels,
-        skipped=pd.DataFrame(skipped, columns=["path", "reason"]),
+        images=np.concatenate([b.images for b in batches]),
+        thumbnails=np.concatenate([b.thumbnails for b in batches]),
+        labels=[label for b in batches for label in b.labels],
+        skipped=reader.skipped_table(),
     )
+
+
+def pack_folder(reader: FolderReader, h5_path: str | Path, attrs: dict) -> int:
+    """Stream a folder's images and thumbnails into a set file; return the count.
+
+    Memory holds one batch, not the set. Items are labelled and named by
+    their relative path; reader.skipped lists the files left out.
+    """
+    labels: list[str] = []
+    with store.open_set(
+        h5_path, reader.image_shape, len(reader.paths), reader.thumb_shape
+    ) as writer:
+        for batch in reader:
+            writer.append(batch.images, batch.thumbnails)
+            labels += batch.labels
+        blank = [""] * len(labels)
+        items = pd.DataFrame(
+            {"label": labels, "text": blank, "codepoints": blank, "name": labels}
+        )
+        writer.finish(items, attrs)
+    return len(labels)
 
 
 @contextmanager
