@@ -433,3 +433,24 @@ def test_vectors_are_drawn_with_their_images(tmp_path, source):
     # Folder images come back as padded thumbnails; their corner is the image.
     np.testing.assert_array_equal(drawn, colours)
     assert (out / "figures/arrangement.png").is_file()
+
+
+def test_vectors_with_an_unreadable_image_fail_and_name_it(tmp_path):
+    np.save(tmp_path / "vectors.npy", np.zeros((3, 5)))
+    images = tmp_path / "images"
+    images.mkdir()
+    for i in range(2):
+        Image.new("RGB", (8, 8)).save(images / f"{i}.png")
+    (images / "2.png").write_text("not a picture\n")
+    config = {"sets": {"vecs": {
+        "vectors": str(tmp_path / "vectors.npy"), "images": str(images),
+        "clusters": 2,
+    }}}  # fmt: skip
+    write_config(tmp_path, config)
+    result = snakemake(tmp_path, "results/vecs/letters.h5", check=False)
+
+    assert result.returncode != 0
+    out = tmp_path / "results/vecs"
+    log = (out / "logs/import_vectors.log").read_text()
+    assert "1 images could not be read (['2.png', 'not an image" in log
+    assert not list(out.glob("letters.h5*"))

@@ -4,12 +4,25 @@ import h5py
 import pandas as pd
 
 from deeparrange import store
-from deeparrange.images import load_folder
+from deeparrange.images import BATCH_SIZE, FolderReader
 from deeparrange.io import save_npy
 from deeparrange.provenance import write_json
 from deeparrange.rulelog import logged
 from deeparrange.vectors import colour_tiles, load_vectors, read_labels
 from deeparrange.weights import file_digest
+
+
+def readable_thumbnails(reader):
+    """The reader's thumbnails in batches; an error if any file is unreadable."""
+    for batch in reader:
+        yield batch.thumbnails
+    if reader.skipped:
+        raise ValueError(
+            f"{reader.root}: {len(reader.skipped)} images could not be read "
+            f"({list(reader.skipped[0])}); a vectors set needs one readable "
+            "image per vector"
+        )
+
 
 with logged(snakemake) as log:
     source = snakemake.input.vectors
@@ -17,20 +30,19 @@ with logged(snakemake) as log:
     labels = read_labels(snakemake.input.get("labels"), len(vectors))
     images = snakemake.input.get("images")
 
+    # Images stream from their source in batches; colour tiles are small.
     if not images:
-        tiles, drawn = colour_tiles(vectors), "colours"
+        tiles, drawn = [colour_tiles(vectors)], "colours"
+        shape = tiles[0].shape[1:]
     elif isinstance(images, str) and images.endswith((".h5", ".hdf5")):
         with h5py.File(images, "r") as f:
-            tiles, drawn = f["images"][:], "h5 images"
+            n, *shape = f["images"].shape
+        tiles = (batch for _, batch in store.iter_batches(images, 0, n, BATCH_SIZE))
+        drawn = "h5 images"
     else:
-        folder = load_folder(snakemake.params.folder)
-        if len(folder.skipped):
-            raise ValueError(
-                f"{snakemake.params.folder}: {len(folder.skipped)} images could not "
-                f"be read ({folder.skipped.iloc[0].tolist()}); a vectors set needs "
-                "one readable image per vector"
-            )
-        tiles, drawn = folder.thumbnails, "folder images"
+        reader = FolderReader(snakemake.params.folder)
+        tiles, shape = readable_thumbnails(reader), reader.thumb_shape
+        drawn = "folder images"
     log.info("vectors %s from %s, drawn as %s", vectors.shape, source, drawn)
 
     items = pd.DataFrame(
@@ -41,7 +53,7 @@ with logged(snakemake) as log:
             "name": labels,
         }
     )
-    store.write_set(
+    store.write_set_batches(
         snakemake.output.h5,
         tiles,
         items,
@@ -51,6 +63,7 @@ with logged(snakemake) as log:
             "vectors": source,
             "drawn": drawn,
         },
+        image_shape=tuple(shape),
     )
     save_npy(snakemake.output.embeddings, vectors)
     write_json(
