@@ -5,6 +5,7 @@ matplotlib (one figure per glyph, saved with a tight bounding box), one
 model.predict call per image, and a figure of one AnnotationBbox per item.
 """
 
+import io
 from pathlib import Path
 
 import numpy as np
@@ -20,15 +21,19 @@ def _pyplot():
 
 
 def render_original(
-    texts: list[str], font_path: str | Path, folder: str | Path
-) -> list[Path]:
-    """One matplotlib figure per glyph, text in an AnnotationBbox, tight PNG."""
+    texts: list[str], font_path: str | Path, folder: str | Path | None
+) -> list[Path | io.BytesIO]:
+    """One matplotlib figure per glyph, text in an AnnotationBbox, tight PNG.
+
+    With folder None the PNGs are written into memory, not to files.
+    """
     plt = _pyplot()
     from matplotlib.font_manager import FontProperties
     from matplotlib.offsetbox import AnnotationBbox, TextArea
 
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
+    if folder is not None:
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
     font = FontProperties(fname=str(font_path), size=120)
     paths = []
     for i, text in enumerate(texts):
@@ -40,8 +45,8 @@ def render_original(
         )
         ax.add_artist(box)
         ax.axis("off")
-        path = folder / f"{i:05d}.png"
-        fig.savefig(path, bbox_inches="tight")
+        path = io.BytesIO() if folder is None else folder / f"{i:05d}.png"
+        fig.savefig(path, format="png", bbox_inches="tight")
         plt.close(fig)
         paths.append(path)
     return paths

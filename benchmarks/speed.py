@@ -9,6 +9,7 @@ Usage: python benchmarks/speed.py [--full] [--repeats 3]
 """
 
 import argparse
+import io
 import json
 import os
 import re
@@ -77,6 +78,7 @@ def _timed(run, repeats: int) -> list[float]:
 def work_render(way: str, args: dict) -> dict:
     from baselines import render_original
 
+    from deeparrange.glyphs import draw_glyphs
     from deeparrange.pack import write_glyph_folder
 
     texts, font, tmp = args["texts"], args["font"], Path(args["tmp"])
@@ -91,8 +93,24 @@ def work_render(way: str, args: dict) -> dict:
             "seconds": seconds,
             "note": f"{len(sizes)} PNG sizes, e.g. {min(sizes)}",
         }
+    if way == "original-memory":
+        seconds = _timed(lambda i: render_original(texts, font, None), args["repeats"])
+        return {"seconds": seconds, "note": "PNGs written into memory"}
+    if way == "ours-memory":
+
+        def draw_and_encode(i):
+            pages, _ = draw_glyphs(texts, font, scale="fixed")
+            for page in pages:
+                if page is not None:
+                    page.save(io.BytesIO(), format="png", compress_level=1)
+
+        seconds = _timed(draw_and_encode, args["repeats"])
+        return {"seconds": seconds, "note": "224x224 PNGs written into memory"}
+    workers = args["workers"]
     seconds = _timed(
-        lambda i: write_glyph_folder(texts, font, tmp / f"ours{i}", "fixed"),
+        lambda i: write_glyph_folder(
+            texts, font, tmp / f"ours{workers}-{i}", "fixed", workers=workers
+        ),
         args["repeats"],
     )
     return {"seconds": seconds, "note": "224x224 PNGs"}
@@ -180,8 +198,23 @@ def run_worker(stage: str, way: str, args: dict) -> dict:
 
 def _worker_main(stage: str, way: str, args: str) -> None:
     result = WORKERS[stage](way, json.loads(args))
-    result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    result["peak_mb"] = peak_mb()
     print("RESULT " + json.dumps(result))
+
+
+def peak_mb() -> float:
+    """Peak resident MB of this process or the largest process it forked.
+
+    getrusage alone would not do: a process started by exec keeps the peak
+    of its parent at the fork, the benchmark's own ~170 MB. VmHWM is the
+    peak of this process's own memory.
+    """
+    status = Path("/proc/self/status")
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    if status.is_file():
+        own = int(re.search(r"VmHWM:\s+(\d+) kB", status.read_text()).group(1))
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, children) / 1024
 
 
 def assign_rows(n: int, repeats: int) -> None:
@@ -329,15 +362,23 @@ def main() -> None:
     common = {"repeats": r, "font": font, "tmp": str(tmp)}
     base = run_worker("render", "original", {**common, "texts": texts[:60]})
     base_rate = _row("render", "original: matplotlib figure per glyph", 60, base)
-    ours = run_worker("render", "ours", {**common, "texts": texts})
-    _row("render", "ours: Pillow glyph bitmaps", n_glyphs, ours, base_rate)
+    for workers in sorted({1, opts.threads}):
+        ours = run_worker(
+            "render", "ours", {**common, "texts": texts, "workers": workers}
+        )
+        way = f"ours: Pillow glyph bitmaps, {workers} process(es)"
+        _row("render", way, n_glyphs, ours, base_rate)
+    base = run_worker("render", "original-memory", {**common, "texts": texts[:60]})
+    base_rate = _row("render", "original, PNGs into memory", 60, base)
+    ours = run_worker("render", "ours-memory", {**common, "texts": texts})
+    _row("render", "ours, PNGs into memory, 1 process", n_glyphs, ours, base_rate)
     if opts.render_only:
         return
 
     from deeparrange.pack import pack_glyph_folder
 
     h5 = tmp / "letters.h5"
-    pack_glyph_folder(texts, tmp / "ours0", h5, {"set": "speed"})
+    pack_glyph_folder(texts, tmp / "ours1-0", h5, {"set": "speed"})
     common = {"repeats": r, "h5": str(h5), "threads": opts.threads, "batch": 32}
     base = run_worker("embed", "original", {**common, "n": 20})
     base_rate = _row("embed", "original: predict per image", 20, base)
