@@ -89,6 +89,12 @@ def set_mem_mb(wildcards, attempt):
     return (1000 + SETS[wildcards.set].max_items * 2048 * 4 * 6 // 2**20) * attempt
 
 
+def folder_mem_mb(wildcards, attempt):
+    # Packing streams 256 files at a time (about 250 MB whatever the set's
+    # size); one RGBA PNG at the 100-megapixel cap peaked at 1.7 GB to decode.
+    return 2000 * attempt
+
+
 def get_vector_inputs(wildcards):
     spec = SETS[wildcards.set]
     inputs = {"vectors": spec.vectors}

@@ -60,7 +60,7 @@ rule pack_folder:
     conda:
         "../../envs/glyphs.yaml"
     resources:
-        mem_mb=set_mem_mb,
+        mem_mb=folder_mem_mb,
     params:
         folder=lambda wc: SETS[wc.set].folder,
         fit=lambda wc: SETS[wc.set].options["fit"],
