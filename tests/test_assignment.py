@@ -89,6 +89,31 @@ def test_approximation_is_within_one_percent(blobs, seed, rows, cols):
     assert _cost(points, cells, rows, cols) <= 1.01 * _optimal_cost(points, rows, cols)
 
 
+def _uniform(n: int, seed: int) -> np.ndarray:
+    return np.random.default_rng(seed).random((n, 2))
+
+
+def _thin_line(n: int, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    t = rng.random(n)
+    return np.column_stack([t, 0.3 * t + 0.01 * rng.normal(size=n)])
+
+
+# Near-uniform clouds leave loops longer than a window, which only cycle
+# cancelling finds: the uniform seed 2 cloud was 3.1 % over without it.
+@pytest.mark.parametrize(
+    ("cloud", "seed"),
+    [(_uniform, 0), (_uniform, 1), (_uniform, 2), (_thin_line, 0), (_thin_line, 1)],
+)
+def test_near_uniform_and_thin_clouds_are_within_one_percent(cloud, seed):
+    points = cloud(1000, seed)
+
+    cells = assign_to_grid(points, 32, 32, exact_max=100)
+
+    assert len(np.unique(cells)) == len(points)
+    assert _cost(points, cells, 32, 32) <= 1.01 * _optimal_cost(points, 32, 32)
+
+
 @pytest.mark.parametrize(
     "points",
     [
