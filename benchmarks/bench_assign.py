@@ -41,6 +41,14 @@ def mixture_cloud(n: int, seed: int = 0) -> np.ndarray:
     return centres[label] + rng.normal(size=(n, 2)) * widths[label, None]
 
 
+def uniform_cloud(n: int, seed: int = 0) -> np.ndarray:
+    """Seeded 2-D cloud [n, 2], uniform on the unit square: long loops to fix."""
+    return np.random.default_rng(seed).random((n, 2))
+
+
+CLOUDS = {"blobs": mixture_cloud, "uniform": uniform_cloud}
+
+
 def assign_original(points: np.ndarray, rows: int, cols: int) -> np.ndarray:
     """The original way: cost matrix from a Python double loop, then scipy."""
     scaled = scale_to_grid(points, rows, cols)
@@ -72,12 +80,15 @@ def measure(solve, repeats: int = 3) -> tuple[float, float, np.ndarray]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="sizes up to 10,000")
+    parser.add_argument(
+        "--cloud", choices=sorted(CLOUDS), default="blobs", help="point cloud"
+    )
     args = parser.parse_args()
 
     header = f"{'n':>7} {'grid':>9} {'method':<22} {'s':>8} {'items/s':>9}"
     print(f"{header} {'peak MiB':>9} {'cost/exact':>10}")
     for n in QUICK_SIZES if args.quick else SIZES:
-        points = mixture_cloud(n)
+        points = CLOUDS[args.cloud](n)
         rows, cols = grid_shape(n)
         scaled = scale_to_grid(points, rows, cols)
         methods = [("new", partial(assign_to_grid, points, rows, cols))]
