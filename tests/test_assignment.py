@@ -6,6 +6,7 @@ from scipy.optimize import linear_sum_assignment
 from scipy.spatial.distance import cdist
 
 from deeparrange.assignment import (
+    _refine,
     assign_to_grid,
     assignment_cost,
     cell_centres,
@@ -151,3 +152,18 @@ def test_too_small_grid_is_rejected():
 def test_points_of_wrong_shape_are_rejected():
     with pytest.raises(ValueError, match=r"shape \(5, 3\), expected \[n, 2\]"):
         assign_to_grid(np.zeros((5, 3)), 3, 3)
+
+
+def test_refine_after_cycles_solves_only_windows_with_a_changed_cell():
+    rows = cols = 30
+    r, c = np.divmod(np.arange(rows * cols), cols)
+    scaled = np.column_stack([c, r]).astype(np.float64)
+    swapped = np.arange(rows * cols)
+    swapped[[0, 1]] = swapped[[1, 0]]  # two items one cell off, in one corner
+    swapped[[899, 898]] = swapped[[898, 899]]  # and two in the far corner
+
+    cells = swapped.copy()
+    _refine(scaled, cells, rows, cols, max_passes=1, changed=np.array([0, 1]))
+
+    assert cells[0] == 0 and cells[1] == 1
+    assert cells[898] == 899 and cells[899] == 898  # its window was not solved
