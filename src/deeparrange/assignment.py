@@ -347,7 +347,7 @@ def _improving_cycles(
                 out=reach[k],
             )
         # The minimum over axis 0 is fast; argmin over it copies the array,
-        # so it runs only on the few nodes that improve.
+        # so it runs only on the nodes that improve (about half, measured).
         value = reach.min(axis=0).reshape(-1)
         better = np.flatnonzero(alive[:m] & (value < node_dist - _EPS))
         best = reach.reshape(len(_NEIGHBOURS), -1)[:, better].argmin(axis=0)
