@@ -291,7 +291,8 @@ def _cancel_cycles(scaled: np.ndarray, cells: np.ndarray, rows: int, cols: int) 
         moved = _improving_cycles(scaled, cells, rows, cols)
         if moved is None or assignment_cost(scaled, moved, cols) >= before:
             break
-        changed = np.union1d(cells[moved != cells], moved[moved != cells])
+        differs = moved != cells
+        changed = np.union1d(cells[differs], moved[differs])
         cells[:] = moved
         _refine(scaled, cells, rows, cols, _COARSE_PASSES, changed)
         if before - assignment_cost(scaled, cells, cols) < _MIN_CYCLE_GAIN * before:
