@@ -81,13 +81,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="sizes up to 10,000")
     parser.add_argument(
+        "--sizes", type=int, nargs="+", help="point counts, instead of the default"
+    )
+    parser.add_argument(
         "--cloud", choices=sorted(CLOUDS), default="blobs", help="point cloud"
     )
     args = parser.parse_args()
 
     header = f"{'n':>7} {'grid':>9} {'method':<22} {'s':>8} {'items/s':>9}"
     print(f"{header} {'peak MiB':>9} {'cost/exact':>10}")
-    for n in QUICK_SIZES if args.quick else SIZES:
+    for n in args.sizes or (QUICK_SIZES if args.quick else SIZES):
         points = CLOUDS[args.cloud](n)
         rows, cols = grid_shape(n)
         scaled = scale_to_grid(points, rows, cols)
